@@ -1,0 +1,34 @@
+use axum::extract::{Request, State};
+use axum::response::Response;
+
+use super::error::render_proxy_error;
+use crate::api::AppState;
+use crate::proxy::{ProxyError, forward, read_json_body, requested_model};
+
+/// Forwards a JSON request to the model its body names, starting or swapping that model first.
+pub(crate) async fn forward_by_model(State(state): State<AppState>, request: Request) -> Response {
+    match forward_request(&state, request).await {
+        Ok(response) => response,
+        Err(error) => render_proxy_error(&error),
+    }
+}
+
+async fn forward_request(state: &AppState, request: Request) -> Result<Response, ProxyError> {
+    let (parts, body) = request.into_parts();
+    let body = read_json_body(&parts.headers, body, state.settings.max_body_bytes).await?;
+
+    let model = requested_model(&body)?;
+    let spec = state
+        .settings
+        .model(&model)
+        .cloned()
+        .ok_or_else(|| ProxyError::UnknownModel(model.clone()))?;
+
+    let lease = state.pool.acquire(spec).await.map_err(|error| {
+        tracing::warn!(model = %model, error = %error, "request rejected: model unavailable");
+        ProxyError::from(error)
+    })?;
+
+    let path_and_query = parts.uri.path_and_query().map_or("/", |value| value.as_str());
+    forward(&state.upstream, lease, parts.method, path_and_query, &parts.headers, body).await
+}

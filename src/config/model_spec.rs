@@ -1,0 +1,79 @@
+//! A model entry resolved into everything needed to launch and route it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::file::ConfigError;
+use super::parameters::launch_arguments;
+use super::raw::{ModelEntry, RawConfig, RuntimeEntry};
+
+/// The executable that serves a model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeSpec {
+    /// A path, or a bare name looked up on `PATH` when the process starts.
+    pub program: String,
+    pub supports_tools: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModelSpec {
+    /// API id clients send as `model`.
+    pub id: Arc<str>,
+    pub display_name: String,
+    pub model_path: PathBuf,
+    pub runtime: RuntimeSpec,
+    /// Flags from `parameters`, without the ones llama-runner always passes.
+    pub flags: Vec<String>,
+    pub pinned_port: Option<u16>,
+    /// Idle time before the model is unloaded; `None` keeps it loaded.
+    pub ttl: Option<Duration>,
+}
+
+impl ModelSpec {
+    pub(crate) fn resolve(
+        raw: &RawConfig,
+        display_name: &str,
+        entry: &ModelEntry,
+    ) -> Result<Self, ConfigError> {
+        let id = entry.api_id(display_name);
+        let model_path = entry.model_path.clone().ok_or_else(|| ConfigError::MissingModelPath {
+            model: display_name.to_owned(),
+        })?;
+        let arguments = launch_arguments(&entry.parameters).map_err(|source| ConfigError::Parameter {
+            model: display_name.to_owned(),
+            source,
+        })?;
+        let ttl_seconds = entry.ttl.unwrap_or(raw.ttl);
+
+        Ok(Self {
+            id: Arc::from(id),
+            display_name: display_name.to_owned(),
+            model_path,
+            runtime: resolve_runtime(raw, entry),
+            flags: arguments.flags,
+            pinned_port: arguments.pinned_port,
+            ttl: (ttl_seconds > 0).then(|| Duration::from_secs(ttl_seconds)),
+        })
+    }
+}
+
+/// `llama_cpp_runtime` names an entry of `llama-runtimes`, else `default_runtime` is used. Either
+/// may also be a runtime name or a program path; a name that matches no entry is taken as a program.
+fn resolve_runtime(raw: &RawConfig, entry: &ModelEntry) -> RuntimeSpec {
+    let name = entry.llama_cpp_runtime.as_deref().unwrap_or(&raw.default_runtime);
+    match raw.runtimes.get(name) {
+        Some(runtime) => spec_of(runtime),
+        None => RuntimeSpec {
+            program: name.to_owned(),
+            supports_tools: true,
+        },
+    }
+}
+
+fn spec_of(runtime: &RuntimeEntry) -> RuntimeSpec {
+    RuntimeSpec {
+        program: runtime.program().to_owned(),
+        supports_tools: runtime.supports_tools(),
+    }
+}

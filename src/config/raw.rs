@@ -1,0 +1,156 @@
+//! The configuration file's shape, key for key.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::defaults;
+
+/// The whole `config.json`. Keys keep the spelling of the original llama-runner, so old files load.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct RawConfig {
+    #[serde(rename = "llama-runtimes", default)]
+    pub runtimes: BTreeMap<String, RuntimeEntry>,
+    #[serde(default = "defaults::runtime")]
+    pub default_runtime: String,
+    #[serde(rename = "concurrentRunners", default = "defaults::concurrent_runners")]
+    pub concurrent_runners: usize,
+    #[serde(default)]
+    pub proxies: Proxies,
+    #[serde(default)]
+    pub logging: Logging,
+    #[serde(default)]
+    pub models: BTreeMap<String, ModelEntry>,
+    /// Seconds a starting model may take to become healthy.
+    #[serde(rename = "healthCheckTimeout", default = "defaults::health_check_timeout")]
+    pub health_check_timeout: u64,
+    /// Seconds without a request after which a model is unloaded; 0 keeps models loaded.
+    #[serde(default)]
+    pub ttl: u64,
+    /// Seconds between SIGTERM and SIGKILL when a model is stopped.
+    #[serde(rename = "stopGraceSeconds", default = "defaults::stop_grace_seconds")]
+    pub stop_grace_seconds: u64,
+    #[serde(rename = "maxBodyBytes", default = "defaults::max_body_bytes")]
+    pub max_body_bytes: usize,
+    /// Address the API ports bind to.
+    #[serde(default = "defaults::host")]
+    pub host: IpAddr,
+}
+
+/// A runtime: the old form is the executable's path alone.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum RuntimeEntry {
+    Path(String),
+    Full {
+        runtime: String,
+        #[serde(default = "defaults::supports_tools")]
+        supports_tools: bool,
+    },
+}
+
+impl RuntimeEntry {
+    pub fn program(&self) -> &str {
+        match self {
+            RuntimeEntry::Path(program) => program,
+            RuntimeEntry::Full { runtime, .. } => runtime,
+        }
+    }
+
+    pub fn supports_tools(&self) -> bool {
+        match self {
+            RuntimeEntry::Path(_) => true,
+            RuntimeEntry::Full { supports_tools, .. } => *supports_tools,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Proxies {
+    #[serde(default = "ProxyConfig::ollama")]
+    pub ollama: ProxyConfig,
+    #[serde(default = "ProxyConfig::lmstudio")]
+    pub lmstudio: ProxyConfig,
+}
+
+impl Default for Proxies {
+    fn default() -> Self {
+        Self {
+            ollama: ProxyConfig::ollama(),
+            lmstudio: ProxyConfig::lmstudio(),
+        }
+    }
+}
+
+/// One API listener. A missing `port` takes the dialect's default port.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ProxyConfig {
+    #[serde(default = "defaults::enabled")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub api_key: Option<String>,
+}
+
+impl ProxyConfig {
+    fn ollama() -> Self {
+        Self {
+            enabled: true,
+            port: Some(defaults::ollama_port()),
+            api_key: None,
+        }
+    }
+
+    fn lmstudio() -> Self {
+        Self {
+            enabled: true,
+            port: Some(defaults::lmstudio_port()),
+            api_key: None,
+        }
+    }
+}
+
+impl Proxies {
+    pub fn ollama_port(&self) -> u16 {
+        self.ollama.port.unwrap_or(defaults::ollama_port())
+    }
+
+    pub fn lmstudio_port(&self) -> u16 {
+        self.lmstudio.port.unwrap_or(defaults::lmstudio_port())
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Logging {
+    #[serde(default)]
+    pub prompt_logging_enabled: bool,
+}
+
+/// One entry under `models`; its key is the display name.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ModelEntry {
+    /// API id; the display name is used when absent.
+    #[serde(default)]
+    pub model_id: Option<String>,
+    #[serde(default)]
+    pub model_path: Option<PathBuf>,
+    /// Name of an entry under `llama-runtimes`.
+    #[serde(default)]
+    pub llama_cpp_runtime: Option<String>,
+    /// llama-server flags: see [`super::launch_arguments`].
+    #[serde(default)]
+    pub parameters: serde_json::Map<String, serde_json::Value>,
+    /// Idle seconds before unloading, overriding the top-level `ttl`.
+    #[serde(default)]
+    pub ttl: Option<u64>,
+}
+
+impl ModelEntry {
+    /// The id clients use: `model_id` when present, else the display name.
+    pub fn api_id<'a>(&'a self, display_name: &'a str) -> &'a str {
+        self.model_id.as_deref().unwrap_or(display_name)
+    }
+}

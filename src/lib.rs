@@ -1,0 +1,11 @@
+//! llama-runner: starts llama.cpp's `llama-server` on demand for each requested model, swaps models
+//! within a configured limit, unloads idle ones and forwards the OpenAI, Ollama and LM Studio APIs.
+#![deny(unsafe_code)]
+
+pub mod api;
+pub mod config;
+pub mod pool;
+pub mod proxy;
+pub mod scheduler;
+pub mod server;
+pub mod supervisor;

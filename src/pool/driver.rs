@@ -1,0 +1,343 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::handle::{AcquireError, PoolTimings};
+use super::lease::Lease;
+use super::message::Message;
+use super::slot::Slot;
+use super::status::{ModelStatus, StatusBoard};
+use crate::config::ModelSpec;
+use crate::scheduler::{Action, Input, ModelId, RequestId, Scheduler, StopReason};
+use crate::supervisor::{ModelProcess, StartError, pick_free_port};
+
+/// Owns the scheduler and every model process; the only place either changes.
+pub(crate) struct Driver {
+    scheduler: Scheduler,
+    timings: PoolTimings,
+    messages: mpsc::UnboundedSender<Message>,
+    status: StatusBoard,
+    specs: HashMap<ModelId, Arc<ModelSpec>>,
+    waiting: HashMap<RequestId, (ModelId, oneshot::Sender<Result<Lease, AcquireError>>)>,
+    slots: HashMap<ModelId, Slot>,
+    stop_reasons: HashMap<ModelId, StopReason>,
+    last_errors: HashMap<ModelId, String>,
+    shutdown_waiters: Vec<oneshot::Sender<()>>,
+}
+
+impl Driver {
+    pub(crate) fn new(
+        max_running: usize,
+        timings: PoolTimings,
+        messages: mpsc::UnboundedSender<Message>,
+        status: StatusBoard,
+    ) -> Self {
+        Self {
+            scheduler: Scheduler::new(max_running),
+            timings,
+            messages,
+            status,
+            specs: HashMap::new(),
+            waiting: HashMap::new(),
+            slots: HashMap::new(),
+            stop_reasons: HashMap::new(),
+            last_errors: HashMap::new(),
+            shutdown_waiters: Vec::new(),
+        }
+    }
+
+    pub(crate) async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<Message>) {
+        loop {
+            let deadline = self.scheduler.next_deadline();
+            let message = tokio::select! {
+                message = inbox.recv() => message,
+                _ = sleep_until_deadline(deadline) => {
+                    self.feed(Input::Tick);
+                    continue;
+                }
+            };
+            match message {
+                Some(message) => self.receive(message),
+                None => return,
+            }
+        }
+    }
+
+    fn receive(&mut self, message: Message) {
+        match message {
+            Message::Acquire { request, spec, reply } => {
+                let model = spec.id.clone();
+                self.remember_spec(spec);
+                self.waiting.insert(request, (model.clone(), reply));
+                self.feed(Input::RequestArrived { request, model });
+            }
+            Message::Cancel { request } => {
+                if self.waiting.remove(&request).is_some() {
+                    self.feed(Input::RequestCancelled { request });
+                }
+            }
+            Message::Finish { request } => self.feed(Input::RequestFinished { request }),
+            Message::Unload { model } => self.feed(Input::Unload { model }),
+            Message::Started { model, result } => self.on_started(model, result),
+            Message::Stopped { model } => {
+                self.slots.remove(&model);
+                let reason = self.stop_reasons.remove(&model).map_or("unknown", |reason| reason.as_str());
+                tracing::info!(model = %model, reason, "model stopped");
+                self.feed(Input::ProcessStopped { model });
+            }
+            Message::Exited { model, pid, exit } => self.on_exited(model, pid, exit.status),
+            Message::Shutdown { done } => {
+                self.shutdown_waiters.push(done);
+                self.feed(Input::Shutdown);
+            }
+        }
+        self.notify_shutdown_waiters();
+    }
+
+    fn remember_spec(&mut self, spec: Arc<ModelSpec>) {
+        let ttl_changed = self.specs.get(&spec.id).is_none_or(|known| known.ttl != spec.ttl);
+        let model = spec.id.clone();
+        let ttl = spec.ttl;
+        self.specs.insert(model.clone(), spec);
+        if ttl_changed {
+            self.feed(Input::SetTtl { model, ttl });
+        }
+    }
+
+    fn on_started(&mut self, model: ModelId, result: Result<ModelProcess, StartError>) {
+        match result {
+            Ok(process) if self.start_was_cancelled(&model) => {
+                // The stop came after the process turned healthy but before this report.
+                let process = Arc::new(process);
+                self.slots.insert(model.clone(), Slot::Running(process));
+                let reason = self.stop_reasons.get(&model).copied().unwrap_or(StopReason::Shutdown);
+                self.stop(model, reason);
+            }
+            Ok(process) => {
+                let load_ms = process.started_at.elapsed().as_millis() as u64;
+                tracing::info!(model = %model, pid = process.pid, port = process.port, load_ms, "model ready");
+                let process = Arc::new(process);
+                self.watch_exit(process.clone());
+                self.slots.insert(model.clone(), Slot::Running(process));
+                self.last_errors.remove(&model);
+                self.feed(Input::ProcessReady { model });
+            }
+            Err(StartError::Cancelled) => {
+                self.slots.remove(&model);
+                tracing::info!(model = %model, "model start cancelled");
+                self.stop_reasons.remove(&model);
+                self.feed(Input::ProcessStopped { model });
+            }
+            Err(error) => {
+                self.slots.remove(&model);
+                let reason = error.to_string();
+                tracing::warn!(model = %model, error = %reason, "model failed to start");
+                self.last_errors.insert(model.clone(), reason.clone());
+                self.feed(Input::ProcessStartFailed { model, reason });
+            }
+        }
+    }
+
+    fn start_was_cancelled(&self, model: &ModelId) -> bool {
+        matches!(self.slots.get(model), Some(Slot::Starting { cancel }) if cancel.is_cancelled())
+    }
+
+    fn on_exited(&mut self, model: ModelId, pid: u32, status: String) {
+        let crashed = matches!(self.slots.get(&model), Some(Slot::Running(process)) if process.pid == pid);
+        if !crashed {
+            return;
+        }
+
+        let process = match self.slots.remove(&model) {
+            Some(Slot::Running(process)) => process,
+            _ => return,
+        };
+        let reason = format!("llama-server exited unexpectedly ({status})");
+        tracing::error!(model = %model, pid, status = %status, last_output = %process.last_lines(), "model process crashed");
+        self.last_errors.insert(model.clone(), reason.clone());
+        self.feed(Input::ProcessExited { model, reason });
+    }
+
+    fn feed(&mut self, input: Input) {
+        let touched = touched_model(&input);
+        let actions = self.scheduler.handle(input, Instant::now());
+        let mut models: Vec<ModelId> = touched.into_iter().collect();
+
+        for action in actions {
+            match &action {
+                Action::StartProcess { model }
+                | Action::StopProcess { model, .. }
+                | Action::Admit { model, .. }
+                | Action::Reject { model, .. } => models.push(model.clone()),
+            }
+            self.perform(action);
+        }
+
+        for model in models {
+            self.publish_status(&model);
+        }
+    }
+
+    fn perform(&mut self, action: Action) {
+        match action {
+            Action::StartProcess { model } => self.start(model),
+            Action::StopProcess { model, reason } => self.stop(model, reason),
+            Action::Admit { request, model } => self.admit(request, model),
+            Action::Reject { request, model, reason } => {
+                if let Some((_, reply)) = self.waiting.remove(&request) {
+                    let error = if reason.contains("shutting down") {
+                        AcquireError::ShuttingDown
+                    } else {
+                        AcquireError::StartFailed {
+                            model: model.to_string(),
+                            reason,
+                        }
+                    };
+                    let _ = reply.send(Err(error));
+                }
+            }
+        }
+    }
+
+    fn start(&mut self, model: ModelId) {
+        let Some(spec) = self.specs.get(&model).cloned() else {
+            let reason = "no configuration for this model".to_owned();
+            let _ = self.messages.send(Message::Started {
+                model,
+                result: Err(StartError::Spawn { program: String::new(), message: reason }),
+            });
+            return;
+        };
+
+        let cancel = CancellationToken::new();
+        self.slots.insert(model.clone(), Slot::Starting { cancel: cancel.clone() });
+        tracing::info!(model = %model, "model starting");
+
+        let timings = self.timings;
+        let messages = self.messages.clone();
+        tokio::spawn(async move {
+            let result = match spec.pinned_port.map_or_else(pick_free_port, Ok) {
+                Ok(port) => {
+                    ModelProcess::start(&spec, port, timings.health_check_timeout, timings.stop_grace, cancel).await
+                }
+                Err(error) => Err(StartError::NoFreePort { message: error.to_string() }),
+            };
+            let _ = messages.send(Message::Started { model, result });
+        });
+    }
+
+    fn stop(&mut self, model: ModelId, reason: StopReason) {
+        tracing::info!(model = %model, reason = reason.as_str(), "model stopping");
+        self.stop_reasons.insert(model.clone(), reason);
+
+        match self.slots.remove(&model) {
+            Some(Slot::Starting { cancel }) => {
+                cancel.cancel();
+                self.slots.insert(model, Slot::Starting { cancel });
+            }
+            Some(Slot::Running(process)) => {
+                self.slots.insert(model.clone(), Slot::Stopping { pid: Some(process.pid) });
+                let grace = self.timings.stop_grace;
+                let messages = self.messages.clone();
+                tokio::spawn(async move {
+                    process.stop(grace).await;
+                    let _ = messages.send(Message::Stopped { model });
+                });
+            }
+            Some(stopping @ Slot::Stopping { .. }) => {
+                self.slots.insert(model, stopping);
+            }
+            None => {
+                let _ = self.messages.send(Message::Stopped { model });
+            }
+        }
+    }
+
+    fn admit(&mut self, request: RequestId, model: ModelId) {
+        let port = match self.slots.get(&model) {
+            Some(Slot::Running(process)) => Some(process.port),
+            _ => None,
+        };
+        let Some((_, reply)) = self.waiting.remove(&request) else {
+            // The caller left between admission and now: the request is already over.
+            self.feed(Input::RequestFinished { request });
+            return;
+        };
+        let Some(port) = port else {
+            tracing::error!(model = %model, request, "scheduler admitted a request to a model without a running process");
+            let _ = reply.send(Err(AcquireError::StartFailed {
+                model: model.to_string(),
+                reason: "the model process is not running".to_owned(),
+            }));
+            self.feed(Input::RequestFinished { request });
+            return;
+        };
+
+        let lease = Lease {
+            request,
+            model,
+            port,
+            messages: self.messages.clone(),
+        };
+        // A failed send drops the lease, whose Drop reports the request finished.
+        let _ = reply.send(Ok(lease));
+    }
+
+    fn watch_exit(&self, process: Arc<ModelProcess>) {
+        let messages = self.messages.clone();
+        tokio::spawn(async move {
+            let exit = process.exited().await;
+            let _ = messages.send(Message::Exited {
+                model: process.model.clone(),
+                pid: process.pid,
+                exit,
+            });
+        });
+    }
+
+    fn publish_status(&self, model: &ModelId) {
+        let (pid, port) = match self.slots.get(model) {
+            Some(Slot::Running(process)) => (Some(process.pid), Some(process.port)),
+            Some(Slot::Stopping { pid }) => (*pid, None),
+            _ => (None, None),
+        };
+        let status = ModelStatus {
+            state: self.scheduler.model_state(model).as_str(),
+            pid,
+            port,
+            last_error: self.last_errors.get(model).cloned(),
+        };
+        self.status.set(model.clone(), status);
+    }
+
+    fn notify_shutdown_waiters(&mut self) {
+        if !self.shutdown_waiters.is_empty() && self.slots.is_empty() {
+            for waiter in self.shutdown_waiters.drain(..) {
+                let _ = waiter.send(());
+            }
+        }
+    }
+}
+
+fn touched_model(input: &Input) -> Option<ModelId> {
+    match input {
+        Input::RequestArrived { model, .. }
+        | Input::ProcessReady { model }
+        | Input::ProcessStartFailed { model, .. }
+        | Input::ProcessStopped { model }
+        | Input::ProcessExited { model, .. }
+        | Input::SetTtl { model, .. }
+        | Input::Unload { model } => Some(model.clone()),
+        _ => None,
+    }
+}
+
+async fn sleep_until_deadline(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,101 @@
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::driver::Driver;
+use super::lease::Lease;
+use super::message::Message;
+use super::status::StatusBoard;
+use crate::config::ModelSpec;
+use crate::scheduler::RequestId;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AcquireError {
+    #[error("model '{model}' failed to start: {reason}")]
+    StartFailed { model: String, reason: String },
+    #[error("llama-runner is shutting down")]
+    ShuttingDown,
+}
+
+/// Limits the pool applies to every model process.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolTimings {
+    pub health_check_timeout: Duration,
+    pub stop_grace: Duration,
+}
+
+/// A cheap handle to the pool's driver task.
+#[derive(Debug, Clone)]
+pub struct ModelPool {
+    messages: mpsc::UnboundedSender<Message>,
+    next_request: Arc<AtomicU64>,
+    status: StatusBoard,
+}
+
+impl ModelPool {
+    /// Starts the driver task on the current tokio runtime.
+    pub fn spawn(max_running: usize, timings: PoolTimings) -> Self {
+        let (messages, inbox) = mpsc::unbounded_channel();
+        let status = StatusBoard::default();
+        let driver = Driver::new(max_running, timings, messages.clone(), status.clone());
+        tokio::spawn(driver.run(inbox));
+
+        Self {
+            messages,
+            next_request: Arc::new(AtomicU64::new(1)),
+            status,
+        }
+    }
+
+    /// Waits until `spec`'s model is ready and may take this request, starting or swapping
+    /// processes as needed. Dropping the returned future gives up the place in the queue.
+    pub async fn acquire(&self, spec: Arc<ModelSpec>) -> Result<Lease, AcquireError> {
+        let request: RequestId = self.next_request.fetch_add(1, Ordering::Relaxed);
+        let (reply, answer) = oneshot::channel();
+        let mut waiting = CancelOnDrop {
+            request,
+            messages: &self.messages,
+            armed: true,
+        };
+
+        self.messages
+            .send(Message::Acquire { request, spec, reply })
+            .map_err(|_| AcquireError::ShuttingDown)?;
+        let result = answer.await.unwrap_or(Err(AcquireError::ShuttingDown));
+        waiting.armed = false;
+        result
+    }
+
+    /// Asks for the model to be stopped once its requests in flight have finished.
+    pub fn unload(&self, model: Arc<str>) {
+        let _ = self.messages.send(Message::Unload { model });
+    }
+
+    /// Rejects queued requests, stops every model process and waits until all are gone.
+    pub async fn shutdown(&self) {
+        let (done, finished) = oneshot::channel();
+        if self.messages.send(Message::Shutdown { done }).is_ok() {
+            let _ = finished.await;
+        }
+    }
+
+    pub fn status(&self) -> &StatusBoard {
+        &self.status
+    }
+}
+
+struct CancelOnDrop<'a> {
+    request: RequestId,
+    messages: &'a mpsc::UnboundedSender<Message>,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = self.messages.send(Message::Cancel { request: self.request });
+        }
+    }
+}

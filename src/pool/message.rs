@@ -1,0 +1,35 @@
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+
+use super::lease::Lease;
+use super::handle::AcquireError;
+use crate::config::ModelSpec;
+use crate::scheduler::{ModelId, RequestId};
+use crate::supervisor::{ModelProcess, ProcessExit, StartError};
+
+/// What the pool's driver task receives: calls from request handlers and reports from the tasks
+/// it spawned.
+pub(crate) enum Message {
+    Acquire {
+        request: RequestId,
+        spec: Arc<ModelSpec>,
+        reply: oneshot::Sender<Result<Lease, AcquireError>>,
+    },
+    /// The caller stopped waiting before its request was admitted.
+    Cancel { request: RequestId },
+    /// An admitted request finished: its lease was dropped.
+    Finish { request: RequestId },
+    Unload { model: ModelId },
+    Started {
+        model: ModelId,
+        result: Result<ModelProcess, StartError>,
+    },
+    Stopped { model: ModelId },
+    Exited {
+        model: ModelId,
+        pid: u32,
+        exit: ProcessExit,
+    },
+    Shutdown { done: oneshot::Sender<()> },
+}

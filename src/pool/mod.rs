@@ -1,0 +1,13 @@
+//! The live set of model processes: a task that feeds the pure [`crate::scheduler::Scheduler`]
+//! and carries out its decisions by starting and stopping [`crate::supervisor::ModelProcess`]es.
+
+mod driver;
+mod handle;
+mod lease;
+mod message;
+mod slot;
+mod status;
+
+pub use handle::{AcquireError, ModelPool, PoolTimings};
+pub use lease::Lease;
+pub use status::{ModelStatus, StatusBoard};

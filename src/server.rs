@@ -1,0 +1,103 @@
+//! Binding the API ports and running until a shutdown signal.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::api::{AppState, lmstudio_router, ollama_router};
+use crate::config::Settings;
+use crate::pool::{ModelPool, PoolTimings};
+use crate::proxy::upstream_client;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {address} for the {api} API: {source}")]
+    Bind {
+        api: &'static str,
+        address: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The API listeners, bound and ready to serve.
+pub struct BoundServer {
+    state: AppState,
+    listeners: Vec<(&'static str, TcpListener, Router)>,
+}
+
+impl BoundServer {
+    /// Starts the model pool and binds every enabled API port.
+    pub async fn bind(settings: Settings) -> Result<Self, ServeError> {
+        let settings = Arc::new(settings);
+        let timings = PoolTimings {
+            health_check_timeout: settings.health_check_timeout,
+            stop_grace: settings.stop_grace,
+        };
+        let state = AppState {
+            pool: ModelPool::spawn(settings.concurrent_runners, timings),
+            upstream: upstream_client(),
+            settings: settings.clone(),
+        };
+
+        let mut listeners = Vec::new();
+        if settings.proxies.lmstudio.enabled {
+            let address = SocketAddr::new(settings.host, settings.proxies.lmstudio_port());
+            let listener = bind("OpenAI and LM Studio", address).await?;
+            listeners.push(("OpenAI and LM Studio", listener, lmstudio_router(state.clone())));
+        }
+        if settings.proxies.ollama.enabled {
+            let address = SocketAddr::new(settings.host, settings.proxies.ollama_port());
+            let listener = bind("Ollama", address).await?;
+            listeners.push(("Ollama", listener, ollama_router(state.clone())));
+        }
+
+        Ok(Self { state, listeners })
+    }
+
+    /// Serves until `shutdown` fires, then lets requests in flight finish for up to the stop grace
+    /// period and stops every model process.
+    pub async fn serve(self, shutdown: CancellationToken) {
+        let grace = self.state.settings.stop_grace;
+        let mut servers = tokio::task::JoinSet::new();
+
+        for (api, listener, router) in self.listeners {
+            let address = listener.local_addr().ok();
+            tracing::info!(api, address = ?address, "listening");
+            let shutdown = shutdown.clone();
+            servers.spawn(async move {
+                let served = axum::serve(listener, router)
+                    .with_graceful_shutdown(async move { shutdown.cancelled().await })
+                    .await;
+                if let Err(error) = served {
+                    tracing::error!(api, error = %error, "API server failed");
+                }
+            });
+        }
+
+        shutdown.cancelled().await;
+        tracing::info!(grace_seconds = grace.as_secs(), "shutting down: waiting for requests in flight");
+        let drained = tokio::time::timeout(grace, async { while servers.join_next().await.is_some() {} }).await;
+        if drained.is_err() {
+            tracing::warn!("requests still in flight after the stop grace period; closing them");
+            servers.abort_all();
+        }
+
+        // The pool stops each process with its own grace; this bound only guards against a hang.
+        let stop_bound = grace + Duration::from_secs(5);
+        if tokio::time::timeout(stop_bound, self.state.pool.shutdown()).await.is_err() {
+            tracing::error!("model processes did not stop in time");
+        }
+        tracing::info!("stopped");
+    }
+}
+
+async fn bind(api: &'static str, address: SocketAddr) -> Result<TcpListener, ServeError> {
+    TcpListener::bind(address)
+        .await
+        .map_err(|source| ServeError::Bind { api, address, source })
+}
