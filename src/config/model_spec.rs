@@ -31,6 +31,14 @@ pub struct ModelSpec {
 }
 
 impl ModelSpec {
+    /// True when both specs start the same process: same program, model file, flags and port.
+    pub fn same_launch(&self, other: &ModelSpec) -> bool {
+        self.runtime.program == other.runtime.program
+            && self.model_path == other.model_path
+            && self.flags == other.flags
+            && self.pinned_port == other.pinned_port
+    }
+
     pub(crate) fn resolve(
         raw: &RawConfig,
         display_name: &str,

@@ -11,7 +11,7 @@ use super::message::Message;
 use super::slot::Slot;
 use super::status::{ModelStatus, StatusBoard};
 use crate::config::ModelSpec;
-use crate::scheduler::{Action, Input, ModelId, RequestId, Scheduler, StopReason};
+use crate::scheduler::{Action, Input, ModelId, RequestId, SHUTDOWN_REASON, Scheduler, StopReason};
 use crate::supervisor::{ModelProcess, StartError, pick_free_port};
 
 /// Owns the scheduler and every model process; the only place either changes.
@@ -21,6 +21,8 @@ pub(crate) struct Driver {
     messages: mpsc::UnboundedSender<Message>,
     status: StatusBoard,
     specs: HashMap<ModelId, Arc<ModelSpec>>,
+    /// The spec each existing process was started from, to notice when a request needs another.
+    launched_specs: HashMap<ModelId, Arc<ModelSpec>>,
     waiting: HashMap<RequestId, (ModelId, oneshot::Sender<Result<Lease, AcquireError>>)>,
     slots: HashMap<ModelId, Slot>,
     stop_reasons: HashMap<ModelId, StopReason>,
@@ -41,6 +43,7 @@ impl Driver {
             messages,
             status,
             specs: HashMap::new(),
+            launched_specs: HashMap::new(),
             waiting: HashMap::new(),
             slots: HashMap::new(),
             stop_reasons: HashMap::new(),
@@ -81,9 +84,11 @@ impl Driver {
             }
             Message::Finish { request } => self.feed(Input::RequestFinished { request }),
             Message::Unload { model } => self.feed(Input::Unload { model }),
+            Message::SetTtl { model, ttl } => self.feed(Input::SetTtl { model, ttl }),
             Message::Started { model, result } => self.on_started(model, result),
             Message::Stopped { model } => {
                 self.slots.remove(&model);
+                self.launched_specs.remove(&model);
                 let reason = self.stop_reasons.remove(&model).map_or("unknown", |reason| reason.as_str());
                 tracing::info!(model = %model, reason, "model stopped");
                 self.feed(Input::ProcessStopped { model });
@@ -97,13 +102,24 @@ impl Driver {
         self.notify_shutdown_waiters();
     }
 
+    /// Records the spec a request was made with. A process started from a different launch
+    /// configuration (another context size, say) is restarted once its requests in flight finish.
     fn remember_spec(&mut self, spec: Arc<ModelSpec>) {
         let ttl_changed = self.specs.get(&spec.id).is_none_or(|known| known.ttl != spec.ttl);
+        let relaunch = self
+            .launched_specs
+            .get(&spec.id)
+            .is_some_and(|launched| !launched.same_launch(&spec));
         let model = spec.id.clone();
         let ttl = spec.ttl;
         self.specs.insert(model.clone(), spec);
+
         if ttl_changed {
-            self.feed(Input::SetTtl { model, ttl });
+            self.feed(Input::SetTtl { model: model.clone(), ttl });
+        }
+        if relaunch {
+            tracing::info!(model = %model, "launch parameters changed: restarting the model when idle");
+            self.feed(Input::Unload { model });
         }
     }
 
@@ -127,12 +143,14 @@ impl Driver {
             }
             Err(StartError::Cancelled) => {
                 self.slots.remove(&model);
+                self.launched_specs.remove(&model);
                 tracing::info!(model = %model, "model start cancelled");
                 self.stop_reasons.remove(&model);
                 self.feed(Input::ProcessStopped { model });
             }
             Err(error) => {
                 self.slots.remove(&model);
+                self.launched_specs.remove(&model);
                 let reason = error.to_string();
                 tracing::warn!(model = %model, error = %reason, "model failed to start");
                 self.last_errors.insert(model.clone(), reason.clone());
@@ -155,6 +173,7 @@ impl Driver {
             Some(Slot::Running(process)) => process,
             _ => return,
         };
+        self.launched_specs.remove(&model);
         let reason = format!("llama-server exited unexpectedly ({status})");
         tracing::error!(model = %model, pid, status = %status, last_output = %process.last_lines(), "model process crashed");
         self.last_errors.insert(model.clone(), reason.clone());
@@ -188,7 +207,7 @@ impl Driver {
             Action::Admit { request, model } => self.admit(request, model),
             Action::Reject { request, model, reason } => {
                 if let Some((_, reply)) = self.waiting.remove(&request) {
-                    let error = if reason.contains("shutting down") {
+                    let error = if reason == SHUTDOWN_REASON {
                         AcquireError::ShuttingDown
                     } else {
                         AcquireError::StartFailed {
@@ -214,6 +233,7 @@ impl Driver {
 
         let cancel = CancellationToken::new();
         self.slots.insert(model.clone(), Slot::Starting { cancel: cancel.clone() });
+        self.launched_specs.insert(model.clone(), spec.clone());
         tracing::info!(model = %model, "model starting");
 
         let timings = self.timings;

@@ -73,6 +73,12 @@ impl ModelPool {
         let _ = self.messages.send(Message::Unload { model });
     }
 
+    /// Sets the model's idle time before unloading until a later call changes it; `None` keeps
+    /// the model loaded and `Some(Duration::ZERO)` unloads it right after its last request.
+    pub fn set_idle_ttl(&self, model: Arc<str>, ttl: Option<Duration>) {
+        let _ = self.messages.send(Message::SetTtl { model, ttl });
+    }
+
     /// Rejects queued requests, stops every model process and waits until all are gone.
     pub async fn shutdown(&self) {
         let (done, finished) = oneshot::channel();

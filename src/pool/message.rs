@@ -1,4 +1,5 @@
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::oneshot;
 
@@ -21,6 +22,8 @@ pub(crate) enum Message {
     /// An admitted request finished: its lease was dropped.
     Finish { request: RequestId },
     Unload { model: ModelId },
+    /// Idle time before unloading, set by a request (Ollama's `keep_alive`); `None` keeps it.
+    SetTtl { model: ModelId, ttl: Option<Duration> },
     Started {
         model: ModelId,
         result: Result<ModelProcess, StartError>,

@@ -29,8 +29,7 @@ impl Scheduler {
                 continue;
             };
 
-            // The list should contain only Stopped models with queued requests, so any other entry is
-            // skipped.
+            // Only Stopped models with queued requests can start, so any other entry is skipped.
             if entry.state != ModelState::Stopped || entry.queue.is_empty() {
                 continue;
             }

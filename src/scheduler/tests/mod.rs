@@ -38,7 +38,8 @@ impl Harness {
         self.scheduler.handle(input, now)
     }
 
-    /// Starts `name` for its first request and makes it ready, checking that the request is admitted.
+    /// Starts `name` for its first request and makes it ready, checking that the request is
+    /// admitted.
     fn load(&mut self, seconds: u64, request: RequestId, name: &str) {
         let started = self.send(seconds, arrive(request, name));
         assert_eq!(started, vec![start(name)]);

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of llama-runner on this machine, installing what the tests need first:
+# the real llama-server and model (cached under ~/.cache/llama-runner-test/), a Python
+# virtual environment with the official client libraries, and the Rust workspace.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+step() { echo "==> $*" >&2; }
+
+step "fetching the real llama-server and GGUF model"
+eval "$(scripts/fetch-test-assets.sh)"
+export LLAMA_SERVER GGUF_MODEL
+
+step "preparing the Python client environment"
+if ! python3 -m venv --help >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq python3-venv
+fi
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r tests/python/requirements.txt
+
+step "building the workspace"
+cargo build --workspace --all-targets
+
+step "running the Rust tests"
+cargo test --workspace -- --test-threads=2
+
+step "running the client compatibility tests"
+LLAMA_RUNNER_BIN="$repo/target/debug/llama-runner" .venv/bin/python -m pytest -q tests/python
