@@ -3,7 +3,10 @@
 #![deny(unsafe_code)]
 
 pub mod api;
+pub mod breaker;
 pub mod config;
+pub mod gguf;
+pub mod management;
 pub mod pool;
 pub mod proxy;
 pub mod scheduler;

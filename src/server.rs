@@ -8,8 +8,13 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::api::{AppState, lmstudio_router, ollama_router};
+use tokio::time::Instant;
+
+use crate::api::{AppState, PromptLog, ServedSettings, lmstudio_router, ollama_router};
+use crate::breaker::BreakerRegistry;
+use crate::management::management_router;
 use crate::config::Settings;
+use crate::gguf::{MetadataCache, default_cache_dir};
 use crate::pool::{ModelPool, PoolTimings};
 use crate::proxy::upstream_client;
 
@@ -38,10 +43,21 @@ impl BoundServer {
             health_check_timeout: settings.health_check_timeout,
             stop_grace: settings.stop_grace,
         };
+        let breakers = BreakerRegistry::new(settings.circuit_breaker.clone());
+        for spec in settings.models.values() {
+            breakers.set_config(&spec.id, spec.breaker.clone(), Instant::now());
+        }
+        let prompt_log_path = settings.logging.prompt_logging_enabled.then(PromptLog::default_path).flatten();
+        if let Some(path) = &prompt_log_path {
+            tracing::info!(path = %path.display(), "prompt logging is on");
+        }
         let state = AppState {
-            pool: ModelPool::spawn(settings.concurrent_runners, timings),
+            pool: ModelPool::spawn(settings.concurrent_runners, timings, breakers),
             upstream: upstream_client(),
             settings: settings.clone(),
+            metadata: Arc::new(MetadataCache::new(default_cache_dir())),
+            prompt_log: PromptLog::new(prompt_log_path),
+            served: ServedSettings::default(),
         };
 
         let mut listeners = Vec::new();
@@ -54,6 +70,12 @@ impl BoundServer {
             let address = SocketAddr::new(settings.host, settings.proxies.ollama_port());
             let listener = bind("Ollama", address).await?;
             listeners.push(("Ollama", listener, ollama_router(state.clone())));
+        }
+
+        if settings.dashboard.enabled {
+            let address = SocketAddr::new(settings.dashboard.host, settings.dashboard.port);
+            let listener = bind("management", address).await?;
+            listeners.push(("management", listener, management_router(state.clone())));
         }
 
         Ok(Self { state, listeners })

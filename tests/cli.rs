@@ -89,6 +89,7 @@ fn unknown_keys_are_warnings_naming_the_path() {
         &config,
         format!(
             r#"{{"colour": "blue", "proxies": {{"lmstudio": {{"port": {openai_port}}}, "ollama": {{"port": {ollama_port}}}}},
+               "dashboard": {{"enabled": false}},
                "models": {{"m": {{"model_path": "/x.gguf", "paramters": {{}}}}}}}}"#
         ),
     )

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::processes::{is_alive, pids_with_argument, wait_until};
+use support::processes::{is_alive, listening_port_of, pids_with_argument, wait_until};
 use support::runner::{Runner, config_with, model_entry};
 use support::{TempDir, fake_llama_server, fake_wrapper_script, unique_id};
 
@@ -177,17 +177,6 @@ async fn unload_of_a_shell_wrapper_stops_its_background_server() {
     assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(), "port {port} still taken");
 }
 
-/// Reads `--port N` from the command line of the process serving `alias`.
-fn listening_port_of(alias: &str) -> u16 {
-    let pid = pids_with_argument(alias)[0];
-    let command_line = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
-    let arguments: Vec<String> = command_line
-        .split(|byte| *byte == 0)
-        .map(|argument| String::from_utf8_lossy(argument).into_owned())
-        .collect();
-    let index = arguments.iter().position(|argument| argument == "--port").unwrap();
-    arguments[index + 1].parse().unwrap()
-}
 
 #[tokio::test]
 async fn fork_grandchild_is_stopped_with_the_model() {

@@ -43,6 +43,12 @@ pub(crate) fn lmstudio_port() -> u16 {
     DEFAULT_LMSTUDIO_PORT
 }
 
+pub const DEFAULT_DASHBOARD_PORT: u16 = 8585;
+
+pub(crate) fn dashboard_port() -> u16 {
+    DEFAULT_DASHBOARD_PORT
+}
+
 pub(crate) fn supports_tools() -> bool {
     true
 }
@@ -65,6 +71,9 @@ pub fn starter_config_json() -> String {
             "lmstudio": {"enabled": true, "port": DEFAULT_LMSTUDIO_PORT, "api_key": null}
         },
         "logging": {"prompt_logging_enabled": false},
+        "dashboard": {"enabled": true, "host": host().to_string(), "port": DEFAULT_DASHBOARD_PORT},
+        "circuitBreaker": crate::breaker::BreakerConfig::default(),
+        "timeouts": {"connectSeconds": 5, "firstByteSeconds": null, "idleSeconds": null, "totalSeconds": null},
         "models": {}
     });
     let mut text = serde_json::to_string_pretty(&starter).unwrap_or_default();

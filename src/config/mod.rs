@@ -5,13 +5,15 @@ mod file;
 mod model_spec;
 mod parameters;
 mod raw;
+mod timeouts;
 mod validation;
 
-pub use defaults::{DEFAULT_LMSTUDIO_PORT, DEFAULT_OLLAMA_PORT, starter_config_json};
+pub use defaults::{DEFAULT_DASHBOARD_PORT, DEFAULT_LMSTUDIO_PORT, DEFAULT_OLLAMA_PORT, starter_config_json};
 pub use file::{ConfigError, LoadedConfig, default_config_path, load_config, load_or_create_config};
 pub use model_spec::{ModelSpec, RuntimeSpec};
 pub use parameters::{ParameterError, launch_arguments};
-pub use raw::{Logging, ModelEntry, Proxies, ProxyConfig, RawConfig, RuntimeEntry};
+pub use raw::{DashboardConfig, Logging, ModelEntry, Proxies, ProxyConfig, RawConfig, RuntimeEntry};
+pub use timeouts::{TimeoutSettings, Timeouts};
 pub use validation::{ConfigProblem, Severity, validate};
 
 use std::collections::BTreeMap;
@@ -29,6 +31,9 @@ pub struct Settings {
     pub max_body_bytes: usize,
     pub proxies: Proxies,
     pub logging: Logging,
+    pub dashboard: DashboardConfig,
+    /// Circuit breaker settings for models without their own.
+    pub circuit_breaker: crate::breaker::BreakerConfig,
     /// Models by API id.
     pub models: BTreeMap<Arc<str>, Arc<ModelSpec>>,
 }
@@ -50,6 +55,8 @@ impl Settings {
             max_body_bytes: raw.max_body_bytes,
             proxies: raw.proxies.clone(),
             logging: raw.logging.clone(),
+            dashboard: raw.dashboard.clone(),
+            circuit_breaker: raw.circuit_breaker.clone(),
             models,
         })
     }

@@ -7,6 +7,8 @@ use std::time::Duration;
 use super::file::ConfigError;
 use super::parameters::launch_arguments;
 use super::raw::{ModelEntry, RawConfig, RuntimeEntry};
+use super::timeouts::Timeouts;
+use crate::breaker::BreakerConfig;
 
 /// The executable that serves a model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,8 @@ pub struct ModelSpec {
     pub pinned_port: Option<u16>,
     /// Idle time before the model is unloaded; `None` keeps it loaded.
     pub ttl: Option<Duration>,
+    pub breaker: BreakerConfig,
+    pub timeouts: Timeouts,
 }
 
 impl ModelSpec {
@@ -62,6 +66,11 @@ impl ModelSpec {
             flags: arguments.flags,
             pinned_port: arguments.pinned_port,
             ttl: (ttl_seconds > 0).then(|| Duration::from_secs(ttl_seconds)),
+            breaker: match &entry.circuit_breaker {
+                Some(changes) => raw.circuit_breaker.with_override(changes),
+                None => raw.circuit_breaker.clone(),
+            },
+            timeouts: Timeouts::resolve(&raw.timeouts, entry.timeouts.as_ref()),
         })
     }
 }

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::defaults;
+use super::timeouts::TimeoutSettings;
+use crate::breaker::{BreakerConfig, BreakerOverride};
 
 /// The whole `config.json`. Keys keep the spelling of the original llama-runner, so old files load.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -37,6 +39,33 @@ pub struct RawConfig {
     /// Address the API ports bind to.
     #[serde(default = "defaults::host")]
     pub host: IpAddr,
+    #[serde(rename = "circuitBreaker", default)]
+    pub circuit_breaker: BreakerConfig,
+    #[serde(default)]
+    pub timeouts: TimeoutSettings,
+    #[serde(default)]
+    pub dashboard: DashboardConfig,
+}
+
+/// The management port: health, circuit breakers, and later metrics and the web dashboard.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct DashboardConfig {
+    #[serde(default = "defaults::enabled")]
+    pub enabled: bool,
+    #[serde(default = "defaults::host")]
+    pub host: IpAddr,
+    #[serde(default = "defaults::dashboard_port")]
+    pub port: u16,
+}
+
+impl Default for DashboardConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            host: defaults::host(),
+            port: defaults::dashboard_port(),
+        }
+    }
 }
 
 /// A runtime: the old form is the executable's path alone.
@@ -146,6 +175,10 @@ pub struct ModelEntry {
     /// Idle seconds before unloading, overriding the top-level `ttl`.
     #[serde(default)]
     pub ttl: Option<u64>,
+    #[serde(rename = "circuitBreaker", default)]
+    pub circuit_breaker: Option<BreakerOverride>,
+    #[serde(default)]
+    pub timeouts: Option<TimeoutSettings>,
 }
 
 impl ModelEntry {

@@ -68,6 +68,18 @@ pub fn validate(raw: &RawConfig) -> Vec<ConfigProblem> {
         owners_by_port.insert(port, "proxies.lmstudio.port".to_owned());
     }
 
+    if raw.dashboard.enabled {
+        let port = raw.dashboard.port;
+        if let Some(owner) = owners_by_port.get(&port) {
+            problems.push(ConfigProblem::error("dashboard.port", format!("port {port} is also used by {owner}")));
+        }
+        owners_by_port.insert(port, "dashboard.port".to_owned());
+    }
+
+    if let Err(error) = raw.circuit_breaker.validate() {
+        problems.push(ConfigProblem::error("circuitBreaker", error.to_string()));
+    }
+
     for (display_name, entry) in &raw.models {
         let path = format!("models.{display_name}");
 
@@ -95,6 +107,12 @@ pub fn validate(raw: &RawConfig) -> Vec<ConfigProblem> {
                 &format!("{path}.llama_cpp_runtime"),
                 "llama_cpp_runtime is empty",
             ));
+        }
+
+        if let Some(changes) = &entry.circuit_breaker
+            && let Err(error) = raw.circuit_breaker.with_override(changes).validate()
+        {
+            problems.push(ConfigProblem::error(&format!("{path}.circuitBreaker"), error.to_string()));
         }
 
         match launch_arguments(&entry.parameters) {

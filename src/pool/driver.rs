@@ -5,14 +5,23 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::breaker_permit::BreakerPermit;
 use super::handle::{AcquireError, PoolTimings};
+use super::restart_backoff::RestartBackoff;
 use super::lease::Lease;
 use super::message::Message;
 use super::slot::Slot;
 use super::status::{ModelStatus, StatusBoard};
+use crate::breaker::{BreakerRegistry, FailureKind};
 use crate::config::ModelSpec;
 use crate::scheduler::{Action, Input, ModelId, RequestId, SHUTDOWN_REASON, Scheduler, StopReason};
 use crate::supervisor::{ModelProcess, StartError, pick_free_port};
+
+/// A request that waits for its model to become ready.
+struct Waiting {
+    permit: BreakerPermit,
+    reply: oneshot::Sender<Result<Lease, AcquireError>>,
+}
 
 /// Owns the scheduler and every model process; the only place either changes.
 pub(crate) struct Driver {
@@ -23,11 +32,13 @@ pub(crate) struct Driver {
     specs: HashMap<ModelId, Arc<ModelSpec>>,
     /// The spec each existing process was started from, to notice when a request needs another.
     launched_specs: HashMap<ModelId, Arc<ModelSpec>>,
-    waiting: HashMap<RequestId, (ModelId, oneshot::Sender<Result<Lease, AcquireError>>)>,
+    waiting: HashMap<RequestId, Waiting>,
     slots: HashMap<ModelId, Slot>,
     stop_reasons: HashMap<ModelId, StopReason>,
     last_errors: HashMap<ModelId, String>,
     shutdown_waiters: Vec<oneshot::Sender<()>>,
+    breakers: BreakerRegistry,
+    restart_backoff: RestartBackoff,
 }
 
 impl Driver {
@@ -36,6 +47,7 @@ impl Driver {
         timings: PoolTimings,
         messages: mpsc::UnboundedSender<Message>,
         status: StatusBoard,
+        breakers: BreakerRegistry,
     ) -> Self {
         Self {
             scheduler: Scheduler::new(max_running),
@@ -49,6 +61,8 @@ impl Driver {
             stop_reasons: HashMap::new(),
             last_errors: HashMap::new(),
             shutdown_waiters: Vec::new(),
+            breakers,
+            restart_backoff: RestartBackoff::default(),
         }
     }
 
@@ -71,10 +85,10 @@ impl Driver {
 
     fn receive(&mut self, message: Message) {
         match message {
-            Message::Acquire { request, spec, reply } => {
+            Message::Acquire { request, spec, permit, reply } => {
                 let model = spec.id.clone();
                 self.remember_spec(spec);
-                self.waiting.insert(request, (model.clone(), reply));
+                self.waiting.insert(request, Waiting { permit, reply });
                 self.feed(Input::RequestArrived { request, model });
             }
             Message::Cancel { request } => {
@@ -91,6 +105,7 @@ impl Driver {
                 self.launched_specs.remove(&model);
                 let reason = self.stop_reasons.remove(&model).map_or("unknown", |reason| reason.as_str());
                 tracing::info!(model = %model, reason, "model stopped");
+                self.restart_backoff.forget(&model);
                 self.feed(Input::ProcessStopped { model });
             }
             Message::Exited { model, pid, exit } => self.on_exited(model, pid, exit.status),
@@ -154,6 +169,11 @@ impl Driver {
                 let reason = error.to_string();
                 tracing::warn!(model = %model, error = %reason, "model failed to start");
                 self.last_errors.insert(model.clone(), reason.clone());
+                self.restart_backoff.record_failure(&model);
+                if let Some(kind) = failure_kind(&error) {
+                    self.breakers
+                        .with(&model, |breaker| breaker.record_failure(Instant::now(), kind, reason.clone()));
+                }
                 self.feed(Input::ProcessStartFailed { model, reason });
             }
         }
@@ -174,9 +194,13 @@ impl Driver {
             _ => return,
         };
         self.launched_specs.remove(&model);
-        let reason = format!("llama-server exited unexpectedly ({status})");
+        let reason = format!("llama-server exited unexpectedly ({status}); last output:\n{}", process.last_lines());
         tracing::error!(model = %model, pid, status = %status, last_output = %process.last_lines(), "model process crashed");
         self.last_errors.insert(model.clone(), reason.clone());
+        self.restart_backoff.record_crash(&model, process.started_at, Instant::now());
+        self.breakers.with(&model, |breaker| {
+            breaker.record_failure(Instant::now(), FailureKind::Crashed, reason.clone())
+        });
         self.feed(Input::ProcessExited { model, reason });
     }
 
@@ -206,7 +230,8 @@ impl Driver {
             Action::StopProcess { model, reason } => self.stop(model, reason),
             Action::Admit { request, model } => self.admit(request, model),
             Action::Reject { request, model, reason } => {
-                if let Some((_, reply)) = self.waiting.remove(&request) {
+                // Dropping the permit settles nothing: a failed start was recorded once, above.
+                if let Some(Waiting { reply, .. }) = self.waiting.remove(&request) {
                     let error = if reason == SHUTDOWN_REASON {
                         AcquireError::ShuttingDown
                     } else {
@@ -238,7 +263,18 @@ impl Driver {
 
         let timings = self.timings;
         let messages = self.messages.clone();
+        let delay = self.restart_backoff.delay(&model);
+        if !delay.is_zero() {
+            tracing::info!(model = %model, delay_ms = delay.as_millis() as u64, "delaying the restart of a failing model");
+        }
         tokio::spawn(async move {
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = cancel.cancelled() => {
+                    let _ = messages.send(Message::Started { model, result: Err(StartError::Cancelled) });
+                    return;
+                }
+            }
             let result = match spec.pinned_port.map_or_else(pick_free_port, Ok) {
                 Ok(port) => {
                     ModelProcess::start(&spec, port, timings.health_check_timeout, timings.stop_grace, cancel).await
@@ -281,7 +317,7 @@ impl Driver {
             Some(Slot::Running(process)) => Some(process.port),
             _ => None,
         };
-        let Some((_, reply)) = self.waiting.remove(&request) else {
+        let Some(Waiting { permit, reply }) = self.waiting.remove(&request) else {
             // The caller left between admission and now: the request is already over.
             self.feed(Input::RequestFinished { request });
             return;
@@ -296,10 +332,13 @@ impl Driver {
             return;
         };
 
+        let timeouts = self.specs.get(&model).map(|spec| spec.timeouts).unwrap_or_default();
         let lease = Lease {
             request,
             model,
             port,
+            timeouts,
+            permit: Some(permit),
             messages: self.messages.clone(),
         };
         // A failed send drops the lease, whose Drop reports the request finished.
@@ -324,8 +363,12 @@ impl Driver {
             Some(Slot::Stopping { pid }) => (*pid, None),
             _ => (None, None),
         };
+        let state = self.scheduler.model_state(model).as_str();
+        // A stopped model whose last start failed or whose process crashed shows as failed
+        // until it runs again.
+        let failed = state == "stopped" && self.last_errors.contains_key(model);
         let status = ModelStatus {
-            state: self.scheduler.model_state(model).as_str(),
+            state: if failed { "failed" } else { state },
             pid,
             port,
             last_error: self.last_errors.get(model).cloned(),
@@ -339,6 +382,18 @@ impl Driver {
                 let _ = waiter.send(());
             }
         }
+    }
+}
+
+/// The breaker failure a start error counts as; a cancelled start is no failure.
+fn failure_kind(error: &StartError) -> Option<FailureKind> {
+    match error {
+        StartError::ExecutableNotFound { .. } | StartError::Spawn { .. } | StartError::NoFreePort { .. } => {
+            Some(FailureKind::SpawnFailed)
+        }
+        StartError::ExitedWhileLoading { .. } => Some(FailureKind::ExitedWhileLoading),
+        StartError::HealthTimeout { .. } => Some(FailureKind::HealthTimeout),
+        StartError::Cancelled => None,
     }
 }
 

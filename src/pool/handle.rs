@@ -3,11 +3,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
 
+use super::breaker_permit::BreakerPermit;
 use super::driver::Driver;
 use super::lease::Lease;
 use super::message::Message;
 use super::status::StatusBoard;
+use crate::breaker::{Admission, BreakerRegistry};
 use crate::config::ModelSpec;
 use crate::scheduler::RequestId;
 
@@ -15,6 +18,16 @@ use crate::scheduler::RequestId;
 pub enum AcquireError {
     #[error("model '{model}' failed to start: {reason}")]
     StartFailed { model: String, reason: String },
+    #[error(
+        "model '{model}' is unavailable: its circuit breaker is {state} after repeated failures (last failure: {}); retry in {retry_after_seconds} s",
+        last_failure.as_deref().unwrap_or("none recorded")
+    )]
+    BreakerOpen {
+        model: String,
+        state: &'static str,
+        retry_after_seconds: u64,
+        last_failure: Option<String>,
+    },
     #[error("llama-runner is shutting down")]
     ShuttingDown,
 }
@@ -32,26 +45,42 @@ pub struct ModelPool {
     messages: mpsc::UnboundedSender<Message>,
     next_request: Arc<AtomicU64>,
     status: StatusBoard,
+    breakers: BreakerRegistry,
 }
 
 impl ModelPool {
     /// Starts the driver task on the current tokio runtime.
-    pub fn spawn(max_running: usize, timings: PoolTimings) -> Self {
+    pub fn spawn(max_running: usize, timings: PoolTimings, breakers: BreakerRegistry) -> Self {
         let (messages, inbox) = mpsc::unbounded_channel();
         let status = StatusBoard::default();
-        let driver = Driver::new(max_running, timings, messages.clone(), status.clone());
+        let driver = Driver::new(max_running, timings, messages.clone(), status.clone(), breakers.clone());
         tokio::spawn(driver.run(inbox));
 
         Self {
             messages,
             next_request: Arc::new(AtomicU64::new(1)),
             status,
+            breakers,
         }
     }
 
     /// Waits until `spec`'s model is ready and may take this request, starting or swapping
     /// processes as needed. Dropping the returned future gives up the place in the queue.
+    ///
+    /// A model whose circuit breaker is open is rejected at once, without starting a process or
+    /// contacting the upstream.
     pub async fn acquire(&self, spec: Arc<ModelSpec>) -> Result<Lease, AcquireError> {
+        let admission = self.breakers.with(&spec.id, |breaker| breaker.try_acquire(Instant::now()));
+        if let Admission::Rejected(rejection) = admission {
+            return Err(AcquireError::BreakerOpen {
+                model: spec.id.to_string(),
+                state: rejection.state.as_str(),
+                retry_after_seconds: rejection.retry_after_seconds(),
+                last_failure: rejection.last_failure,
+            });
+        }
+        let permit = BreakerPermit::new(spec.id.clone(), self.breakers.clone());
+
         let request: RequestId = self.next_request.fetch_add(1, Ordering::Relaxed);
         let (reply, answer) = oneshot::channel();
         let mut waiting = CancelOnDrop {
@@ -61,7 +90,7 @@ impl ModelPool {
         };
 
         self.messages
-            .send(Message::Acquire { request, spec, reply })
+            .send(Message::Acquire { request, spec, permit, reply })
             .map_err(|_| AcquireError::ShuttingDown)?;
         let result = answer.await.unwrap_or(Err(AcquireError::ShuttingDown));
         waiting.armed = false;
@@ -89,6 +118,10 @@ impl ModelPool {
 
     pub fn status(&self) -> &StatusBoard {
         &self.status
+    }
+
+    pub fn breakers(&self) -> &BreakerRegistry {
+        &self.breakers
     }
 }
 

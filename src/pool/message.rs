@@ -3,6 +3,7 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use super::breaker_permit::BreakerPermit;
 use super::lease::Lease;
 use super::handle::AcquireError;
 use crate::config::ModelSpec;
@@ -15,6 +16,7 @@ pub(crate) enum Message {
     Acquire {
         request: RequestId,
         spec: Arc<ModelSpec>,
+        permit: BreakerPermit,
         reply: oneshot::Sender<Result<Lease, AcquireError>>,
     },
     /// The caller stopped waiting before its request was admitted.

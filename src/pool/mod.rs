@@ -1,10 +1,12 @@
 //! The live set of model processes: a task that feeds the pure [`crate::scheduler::Scheduler`]
 //! and carries out its decisions by starting and stopping [`crate::supervisor::ModelProcess`]es.
 
+mod breaker_permit;
 mod driver;
 mod handle;
 mod lease;
 mod message;
+mod restart_backoff;
 mod slot;
 mod status;
 

@@ -8,7 +8,8 @@ use crate::scheduler::ModelId;
 /// A model's state as listing endpoints show it, read without asking the driver.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct ModelStatus {
-    /// "stopped", "starting", "ready", "draining" or "stopping".
+    /// "stopped", "starting", "ready", "draining", "stopping", or "failed" (stopped after a
+    /// failed start or a crash).
     pub state: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pid: Option<u32>,

@@ -22,6 +22,12 @@ pub enum ProxyError {
     Unavailable(#[from] AcquireError),
     #[error("model '{model}' did not answer: {message}")]
     Upstream { model: String, message: String },
+    #[error("model '{model}' timed out: the {which} timeout of {seconds} s fired (timeouts in the config)")]
+    Timeout {
+        model: String,
+        which: &'static str,
+        seconds: u64,
+    },
 }
 
 impl ProxyError {
@@ -37,6 +43,7 @@ impl ProxyError {
             ProxyError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ProxyError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ProxyError::Upstream { .. } => StatusCode::BAD_GATEWAY,
+            ProxyError::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
         }
     }
 
@@ -52,6 +59,15 @@ impl ProxyError {
             ProxyError::BodyRead(_) => "invalid_body",
             ProxyError::Unavailable(_) => "model_unavailable",
             ProxyError::Upstream { .. } => "upstream_error",
+            ProxyError::Timeout { .. } => "timeout",
+        }
+    }
+
+    /// Seconds a client should wait before retrying, for a `Retry-After` header.
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        match self {
+            ProxyError::Unavailable(AcquireError::BreakerOpen { retry_after_seconds, .. }) => Some(*retry_after_seconds),
+            _ => None,
         }
     }
 }

@@ -1,11 +1,16 @@
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use hyper::body::Incoming;
+use tokio::time::{Instant, Sleep};
 
+use crate::breaker::FailureKind;
 use crate::pool::Lease;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// How an upstream failure in the middle of a response reaches the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,61 +21,148 @@ pub(crate) enum FailureStyle {
     ServerSentEvent,
 }
 
+/// The idle-gap and total timeouts that apply while a body streams.
+pub(crate) struct StreamTimers {
+    idle: Option<Duration>,
+    idle_timer: Option<Pin<Box<Sleep>>>,
+    total_timer: Option<Pin<Box<Sleep>>>,
+    total_limit: Option<Duration>,
+}
+
+impl StreamTimers {
+    /// `total` is the deadline of the whole exchange and its limit.
+    pub(crate) fn new(idle: Option<Duration>, total: Option<(Instant, Duration)>) -> Self {
+        Self {
+            idle,
+            idle_timer: idle.map(|limit| Box::pin(tokio::time::sleep(limit))),
+            total_timer: total.map(|(deadline, _)| Box::pin(tokio::time::sleep_until(deadline))),
+            total_limit: total.map(|(_, limit)| limit),
+        }
+    }
+
+    fn frame_arrived(&mut self) {
+        if let (Some(limit), Some(timer)) = (self.idle, self.idle_timer.as_mut()) {
+            timer.as_mut().reset(Instant::now() + limit);
+        }
+    }
+
+    /// The timeout that fired, if any, with its limit in seconds.
+    fn poll_fired(&mut self, context: &mut Context<'_>) -> Option<(&'static str, u64)> {
+        if let Some(timer) = self.total_timer.as_mut()
+            && timer.as_mut().poll(context).is_ready()
+        {
+            return Some(("total", self.total_limit.map_or(0, |limit| limit.as_secs())));
+        }
+        if let Some(timer) = self.idle_timer.as_mut()
+            && timer.as_mut().poll(context).is_ready()
+        {
+            return Some(("idle", self.idle.map_or(0, |limit| limit.as_secs())));
+        }
+        None
+    }
+}
+
 /// The upstream's response body on its way to the client. It holds the model's lease until the
 /// last frame is sent or the client goes away, and frames pass through as they arrive.
 pub(crate) struct LeasedBody {
     upstream: Incoming,
+    first_frame: Option<Result<Frame<Bytes>, hyper::Error>>,
     lease: Option<Lease>,
     failure_style: FailureStyle,
+    timers: StreamTimers,
+    counts_as_success: bool,
     finished: bool,
 }
 
 impl LeasedBody {
-    pub(crate) fn new(upstream: Incoming, lease: Lease, failure_style: FailureStyle) -> Self {
+    pub(crate) fn new(
+        upstream: Incoming,
+        first_frame: Option<Result<Frame<Bytes>, hyper::Error>>,
+        lease: Lease,
+        failure_style: FailureStyle,
+        timers: StreamTimers,
+        counts_as_success: bool,
+    ) -> Self {
         Self {
             upstream,
+            first_frame,
             lease: Some(lease),
             failure_style,
+            timers,
+            counts_as_success,
             finished: false,
         }
     }
 
-    fn release(&mut self) {
+    fn finish(&mut self) {
         self.finished = true;
-        self.lease = None;
+        if let Some(mut lease) = self.lease.take()
+            && self.counts_as_success
+        {
+            lease.succeed();
+        }
+    }
+
+    /// Ends the body after an upstream fault: records it, then cuts the connection or sends a
+    /// final error event.
+    fn fail(&mut self, kind: FailureKind, message: String) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        self.finished = true;
+        if let Some(mut lease) = self.lease.take() {
+            lease.fail(kind, message.clone());
+        }
+        match self.failure_style {
+            FailureStyle::Abort => Poll::Ready(Some(Err(message.into()))),
+            FailureStyle::ServerSentEvent => Poll::Ready(Some(Ok(Frame::data(error_event(&message, kind))))),
+        }
+    }
+
+    fn model(&self) -> String {
+        self.lease.as_ref().map(|lease| lease.model.to_string()).unwrap_or_default()
+    }
+
+    fn pass(&mut self, frame: Option<Result<Frame<Bytes>, hyper::Error>>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match frame {
+            Some(Ok(frame)) => {
+                self.timers.frame_arrived();
+                // hyper stops polling once Content-Length bytes are out, so the end is noticed here.
+                if self.upstream.is_end_stream() {
+                    self.finish();
+                }
+                Poll::Ready(Some(Ok(frame)))
+            }
+            None => {
+                self.finish();
+                Poll::Ready(None)
+            }
+            Some(Err(error)) => {
+                let message = format!("model '{}' stopped responding in the middle of the response: {error}", self.model());
+                self.fail(FailureKind::ResetMidStream, message)
+            }
+        }
     }
 }
 
 impl Body for LeasedBody {
     type Data = Bytes;
-    type Error = hyper::Error;
+    type Error = BoxError;
 
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        context: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+    fn poll_frame(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         if self.finished {
             return Poll::Ready(None);
         }
+        if let Some(frame) = self.first_frame.take() {
+            return self.pass(Some(frame));
+        }
 
         match Pin::new(&mut self.upstream).poll_frame(context) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(Some(Ok(frame))) => Poll::Ready(Some(Ok(frame))),
-            Poll::Ready(None) => {
-                self.release();
-                Poll::Ready(None)
-            }
-            Poll::Ready(Some(Err(error))) => {
-                let model = self.lease.as_ref().map(|lease| lease.model.clone());
-                tracing::warn!(model = model.as_deref().unwrap_or(""), error = %error, "upstream response broke off");
-                self.release();
-                match self.failure_style {
-                    FailureStyle::Abort => Poll::Ready(Some(Err(error))),
-                    FailureStyle::ServerSentEvent => {
-                        Poll::Ready(Some(Ok(Frame::data(error_event(model.as_deref().unwrap_or(""), &error)))))
-                    }
+            Poll::Ready(frame) => self.pass(frame),
+            Poll::Pending => match self.timers.poll_fired(context) {
+                None => Poll::Pending,
+                Some((which, seconds)) => {
+                    let message = format!("model '{}' timed out: the {which} timeout of {seconds} s fired while streaming", self.model());
+                    self.fail(FailureKind::Timeout(which), message)
                 }
-            }
+            },
         }
     }
 
@@ -79,14 +171,20 @@ impl Body for LeasedBody {
     }
 
     fn size_hint(&self) -> SizeHint {
+        if self.first_frame.is_some() {
+            return SizeHint::default();
+        }
         self.upstream.size_hint()
     }
 }
 
-fn error_event(model: &str, error: &hyper::Error) -> Bytes {
-    let message = format!("model '{model}' stopped responding in the middle of the stream: {error}");
+fn error_event(message: &str, kind: FailureKind) -> Bytes {
+    let code = match kind {
+        FailureKind::Timeout(_) => "timeout",
+        _ => "upstream_disconnected",
+    };
     let payload = serde_json::json!({
-        "error": {"message": message, "type": "server_error", "code": "upstream_disconnected"}
+        "error": {"message": message, "type": "server_error", "code": code}
     });
     Bytes::from(format!("data: {payload}\n\n"))
 }

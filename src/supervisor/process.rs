@@ -69,7 +69,13 @@ impl ModelProcess {
             Ok(()) => Ok(process),
             Err(readiness_failure) => {
                 process.stop(stop_grace).await;
-                Err(readiness_failure.into_start_error(health_timeout, process.last_lines()))
+                let mut last_lines = process.last_lines();
+                if let Some(pinned) = spec.pinned_port
+                    && port_is_taken(pinned)
+                {
+                    last_lines = format!("port {pinned} (parameters.port) is already in use by another program\n{last_lines}");
+                }
+                Err(readiness_failure.into_start_error(health_timeout, last_lines))
             }
         }
     }
@@ -153,6 +159,11 @@ impl ModelProcess {
         // The leader is reaped by its waiting task; give that a moment so `exit` is filled.
         let _ = tokio::time::timeout(Duration::from_secs(1), self.exited()).await;
     }
+}
+
+/// True when nothing can bind `port` on loopback: another program listens there.
+fn port_is_taken(port: u16) -> bool {
+    std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).is_err()
 }
 
 fn unknown_exit() -> ProcessExit {

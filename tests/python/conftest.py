@@ -59,7 +59,7 @@ def runner():
             pytest.fail(f"{required} is missing: run scripts/test.sh, which fetches and builds it")
 
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="llama-runner-pytest-"))
-    openai_port, ollama_port = free_port(), free_port()
+    openai_port, ollama_port, management_port = free_port(), free_port(), free_port()
     parameters = {"ctx_size": 2048, "threads": 2, "parallel": 2, "embeddings": True, "pooling": "mean"}
     config = {
         "concurrentRunners": 1,
@@ -67,6 +67,7 @@ def runner():
             "lmstudio": {"enabled": True, "port": openai_port},
             "ollama": {"enabled": True, "port": ollama_port},
         },
+        "dashboard": {"enabled": True, "port": management_port},
         "models": {
             "Gemma 3 270M": {
                 "model_id": MODEL_ID,

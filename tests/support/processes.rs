@@ -47,3 +47,15 @@ pub fn wait_until(limit: Duration, mut condition: impl FnMut() -> bool) -> bool 
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Reads `--port N` from the command line of the process serving `alias`.
+pub fn listening_port_of(alias: &str) -> u16 {
+    let pid = pids_with_argument(alias)[0];
+    let command_line = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
+    let arguments: Vec<String> = command_line
+        .split(|byte| *byte == 0)
+        .map(|argument| String::from_utf8_lossy(argument).into_owned())
+        .collect();
+    let index = arguments.iter().position(|argument| argument == "--port").unwrap();
+    arguments[index + 1].parse().unwrap()
+}

@@ -17,6 +17,7 @@ pub struct Runner {
     pub child: Child,
     pub openai_port: u16,
     pub ollama_port: u16,
+    pub management_port: u16,
     pub config_path: PathBuf,
     pub output: Arc<Mutex<Vec<String>>>,
     _dir: TempDir,
@@ -38,10 +39,12 @@ impl Runner {
         let dir = TempDir::new("runner");
         let openai_port = free_port();
         let ollama_port = free_port();
+        let management_port = free_port();
         config["proxies"] = json!({
             "lmstudio": {"enabled": true, "port": openai_port},
             "ollama": {"enabled": true, "port": ollama_port},
         });
+        config["dashboard"] = json!({"enabled": true, "port": management_port});
         let config_path = dir.path().join("config.json");
         std::fs::write(&config_path, serde_json::to_vec_pretty(&config).unwrap()).unwrap();
 
@@ -74,6 +77,7 @@ impl Runner {
             child,
             openai_port,
             ollama_port,
+            management_port,
             config_path,
             output,
             _dir: dir,
@@ -87,6 +91,10 @@ impl Runner {
 
     pub fn openai_url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.openai_port)
+    }
+
+    pub fn management_url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.management_port)
     }
 
     pub fn ollama_url(&self, path: &str) -> String {

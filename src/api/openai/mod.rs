@@ -4,7 +4,7 @@ mod error;
 mod models;
 mod passthrough;
 
-pub use error::{openai_error, render_proxy_error};
+pub use error::{openai_error, render_proxy_error, with_retry_after};
 
 use axum::Router;
 use axum::routing::{get, post};

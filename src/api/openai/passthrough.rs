@@ -3,6 +3,7 @@ use axum::response::Response;
 
 use super::error::render_proxy_error;
 use crate::api::AppState;
+use crate::api::tool_removal::without_tool_fields;
 use crate::proxy::{ProxyError, forward, read_json_body, requested_model};
 
 /// Forwards a JSON request to the model its body names, starting or swapping that model first.
@@ -23,6 +24,14 @@ async fn forward_request(state: &AppState, request: Request) -> Result<Response,
         .model(&model)
         .cloned()
         .ok_or_else(|| ProxyError::UnknownModel(model.clone()))?;
+
+    let body = if spec.runtime.supports_tools { body } else { without_tool_fields(body) };
+    if state.prompt_log.is_enabled() {
+        // NOTE: replies on the OpenAI routes pass through unread, so only the request is logged.
+        if let Ok(request) = serde_json::from_slice(&body) {
+            state.prompt_log.record(&spec.id, parts.uri.path(), &request, None);
+        }
+    }
 
     let lease = state.pool.acquire(spec).await.map_err(|error| {
         tracing::warn!(model = %model, error = %error, "request rejected: model unavailable");
