@@ -7,6 +7,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
+echo "==> building the web dashboard" >&2; scripts/build-dashboard.sh
 echo "==> building llama-runner (release)" >&2
 cargo build --release --bin llama-runner
 

@@ -22,6 +22,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/python/requirements.txt
 
+step "building the web dashboard"; scripts/build-dashboard.sh
+
 step "building the workspace"
 cargo build --workspace --all-targets
 
@@ -30,3 +32,12 @@ cargo test --workspace -- --test-threads=2
 
 step "running the client compatibility tests"
 LLAMA_RUNNER_BIN="$repo/target/debug/llama-runner" .venv/bin/python -m pytest -q tests/python
+
+step "running the dashboard unit tests"
+(cd dashboard && npm test)
+
+step "running the dashboard end-to-end test in headless Chromium"
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq && apt-get install -y -qq chromium
+fi
+LLAMA_RUNNER_BIN="$repo/target/debug/llama-runner" node dashboard/e2e/dashboard.e2e.mjs

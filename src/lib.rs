@@ -5,10 +5,13 @@
 pub mod api;
 pub mod breaker;
 pub mod config;
+pub mod dashboard;
 pub mod gguf;
 pub mod management;
+pub mod placement;
 pub mod pool;
 pub mod proxy;
 pub mod scheduler;
 pub mod server;
 pub mod supervisor;
+pub mod telemetry;

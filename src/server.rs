@@ -12,11 +12,12 @@ use tokio::time::Instant;
 
 use crate::api::{AppState, PromptLog, ServedSettings, lmstudio_router, ollama_router};
 use crate::breaker::BreakerRegistry;
-use crate::management::management_router;
+use crate::management::{ApiKeys, ApiPortKeys, management_router, require_api_port_key};
 use crate::config::Settings;
 use crate::gguf::{MetadataCache, default_cache_dir};
 use crate::pool::{ModelPool, PoolTimings};
 use crate::proxy::upstream_client;
+use crate::telemetry::{ApiPort, ModelDirectory, Telemetry, UnknownRule, scope_requests, start_sampling};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -27,6 +28,8 @@ pub enum ServeError {
         #[source]
         source: std::io::Error,
     },
+    #[error("invalid alerts config: {0}")]
+    Alerts(#[from] UnknownRule),
 }
 
 /// The API listeners, bound and ready to serve.
@@ -51,7 +54,9 @@ impl BoundServer {
         if let Some(path) = &prompt_log_path {
             tracing::info!(path = %path.display(), "prompt logging is on");
         }
+        let telemetry = Telemetry::new(&settings.metrics, &settings.alerts)?;
         let state = AppState {
+            telemetry,
             pool: ModelPool::spawn(settings.concurrent_runners, timings, breakers),
             upstream: upstream_client(),
             settings: settings.clone(),
@@ -64,12 +69,14 @@ impl BoundServer {
         if settings.proxies.lmstudio.enabled {
             let address = SocketAddr::new(settings.host, settings.proxies.lmstudio_port());
             let listener = bind("OpenAI and LM Studio", address).await?;
-            listeners.push(("OpenAI and LM Studio", listener, lmstudio_router(state.clone())));
+            let router = api_port_layers(lmstudio_router(state.clone()), &state, ApiPort::OpenAi);
+            listeners.push(("OpenAI and LM Studio", listener, router));
         }
         if settings.proxies.ollama.enabled {
             let address = SocketAddr::new(settings.host, settings.proxies.ollama_port());
             let listener = bind("Ollama", address).await?;
-            listeners.push(("Ollama", listener, ollama_router(state.clone())));
+            let router = api_port_layers(ollama_router(state.clone()), &state, ApiPort::Ollama);
+            listeners.push(("Ollama", listener, router));
         }
 
         if settings.dashboard.enabled {
@@ -86,6 +93,12 @@ impl BoundServer {
     pub async fn serve(self, shutdown: CancellationToken) {
         let grace = self.state.settings.stop_grace;
         let mut servers = tokio::task::JoinSet::new();
+        let directory = ModelDirectory {
+            pool: self.state.pool.clone(),
+            settings: self.state.settings.clone(),
+            telemetry: self.state.telemetry.clone(),
+        };
+        start_sampling(directory, shutdown.clone());
 
         for (api, listener, router) in self.listeners {
             let address = listener.local_addr().ok();
@@ -116,6 +129,27 @@ impl BoundServer {
         }
         tracing::info!("stopped");
     }
+}
+
+/// Wraps an API router: the port's API key check outermost, so that a refused request reaches
+/// nothing, then the request scope that lets forwarded requests be recorded.
+fn api_port_layers(router: Router, state: &AppState, port: ApiPort) -> Router {
+    let proxies = &state.settings.proxies;
+    let key = match port {
+        ApiPort::OpenAi => proxies.lmstudio.api_key.as_deref(),
+        ApiPort::Ollama => proxies.ollama.api_key.as_deref(),
+    };
+
+    let router = if state.telemetry.is_enabled() {
+        router.layer(axum::middleware::from_fn_with_state((state.telemetry.clone(), port), scope_requests))
+    } else {
+        router
+    };
+    let keys = ApiPortKeys {
+        keys: ApiKeys::new([key]),
+        port,
+    };
+    router.layer(axum::middleware::from_fn_with_state(keys, require_api_port_key))
 }
 
 async fn bind(api: &'static str, address: SocketAddr) -> Result<TcpListener, ServeError> {

@@ -83,6 +83,9 @@ fn syntax_error_names_line_and_column() {
 fn unknown_keys_are_warnings_naming_the_path() {
     let dir = TempDir::new("unknown-key");
     let config = dir.path().join("config.json");
+    // Start-up requires the model file to exist and to start with the GGUF magic.
+    let model = dir.path().join("x.gguf");
+    std::fs::write(&model, b"GGUF").unwrap();
     let openai_port = support::runner::free_port();
     let ollama_port = support::runner::free_port();
     std::fs::write(
@@ -90,7 +93,8 @@ fn unknown_keys_are_warnings_naming_the_path() {
         format!(
             r#"{{"colour": "blue", "proxies": {{"lmstudio": {{"port": {openai_port}}}, "ollama": {{"port": {ollama_port}}}}},
                "dashboard": {{"enabled": false}},
-               "models": {{"m": {{"model_path": "/x.gguf", "paramters": {{}}}}}}}}"#
+               "models": {{"m": {{"model_path": "{}", "paramters": {{}}}}}}}}"#,
+            model.display()
         ),
     )
     .unwrap();

@@ -207,7 +207,8 @@ async fn bad_requests_get_openai_errors_and_start_nothing() {
         ("truncated JSON", Some("application/json"), format!(r#"{{"model":"{id}""#), 400, "invalid_json"),
         ("empty body", Some("application/json"), String::new(), 400, "invalid_json"),
         ("array body", None, r#"["x"]"#.into(), 400, "invalid_json"),
-        ("text/plain", Some("text/plain"), format!(r#"{{"model":"{id}"}}"#), 400, "unsupported_content_type"),
+        ("text/plain", Some("text/plain"), format!(r#"{{"model":"{id}"}}"#), 400, "invalid_content_type"),
+        ("XML", Some("application/xml"), "<model/>".into(), 415, "unsupported_content_type"),
         ("unknown model", Some("application/json"), r#"{"model":"nope"}"#.into(), 404, "model_not_found"),
         ("model with tag", Some("application/json"), format!(r#"{{"model":"{id}:latest"}}"#), 404, "model_not_found"),
     ];

@@ -23,7 +23,7 @@ pub(crate) async fn openai_method_not_allowed(method: Method, uri: Uri) -> Respo
     )
 }
 
-/// On the Ollama port, `/v1` paths answer in OpenAI's error shape and all others in Ollama's.
+/// On the Ollama port, errors on `/v1` paths use OpenAI's shape and all others Ollama's.
 pub(crate) async fn not_found_on_ollama_port(method: Method, uri: Uri) -> Response {
     if is_openai_path(&uri) {
         return openai_not_found(method, uri).await;

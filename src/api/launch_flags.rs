@@ -9,8 +9,8 @@ const PROJECTOR_FLAGS: [&str; 2] = ["--mmproj", "-mm"];
 /// Spellings of the flag that makes llama-server serve embeddings only.
 const EMBEDDING_FLAGS: [&str; 2] = ["--embedding", "--embeddings"];
 
-/// The configured context size in tokens; `None` when not set or 0, which llama-server reads as
-/// "the trained context length".
+/// Returns the configured context size in tokens, or `None` when it is unset or 0, which
+/// llama-server reads as "the trained context length".
 pub(crate) fn configured_context_size(flags: &[String]) -> Option<u64> {
     flag_value(flags, &CONTEXT_FLAGS)
         .and_then(|value| value.parse::<u64>().ok())
@@ -25,7 +25,7 @@ pub(crate) fn serves_embeddings_only(flags: &[String]) -> bool {
     flags.iter().any(|flag| EMBEDDING_FLAGS.contains(&flag.as_str()))
 }
 
-/// A copy of `spec` started with `--ctx-size context_size` in place of its own context flag.
+/// Copies `spec` with `--ctx-size context_size` in place of its own context flag.
 pub(crate) fn with_context_size(spec: &ModelSpec, context_size: u64) -> ModelSpec {
     let mut flags = Vec::with_capacity(spec.flags.len() + 2);
     let mut arguments = spec.flags.iter();
@@ -45,7 +45,7 @@ pub(crate) fn with_context_size(spec: &ModelSpec, context_size: u64) -> ModelSpe
     }
 }
 
-/// The value after the last of `names` in `flags`.
+/// Returns the value after the last of `names` in `flags`.
 fn flag_value<'a>(flags: &'a [String], names: &[&str]) -> Option<&'a str> {
     flags
         .windows(2)

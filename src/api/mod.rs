@@ -2,6 +2,7 @@
 
 mod fallback;
 mod launch_flags;
+mod llama_server;
 pub mod lmstudio;
 mod model_facts;
 pub mod ollama;
@@ -27,6 +28,7 @@ use axum::Router;
 pub fn lmstudio_router(state: AppState) -> Router {
     openai::routes()
         .merge(lmstudio::routes())
+        .merge(llama_server::routes())
         .fallback(fallback::openai_not_found)
         .method_not_allowed_fallback(fallback::openai_method_not_allowed)
         .with_state(state)
@@ -37,6 +39,7 @@ pub fn lmstudio_router(state: AppState) -> Router {
 pub fn ollama_router(state: AppState) -> Router {
     openai::routes()
         .merge(ollama::routes())
+        .merge(llama_server::routes())
         .fallback(fallback::not_found_on_ollama_port)
         .method_not_allowed_fallback(fallback::method_not_allowed_on_ollama_port)
         .with_state(state)

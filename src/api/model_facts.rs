@@ -1,4 +1,4 @@
-//! What the listing endpoints of both dialects say about a configured model, read from its file,
+//! Facts about a configured model for the listing endpoints of both dialects, read from its file,
 //! its GGUF header (through the metadata cache) and its flags, without starting it.
 
 use std::io::Read;
@@ -18,7 +18,7 @@ const DIGEST_PREFIX_BYTES: usize = 1024;
 
 /// Template fragments that show a chat template renders tool definitions or tool calls.
 const TOOL_MARKERS: [&str; 3] = ["tools", "tool_calls", "tool_call"];
-/// Template fragments that show a model can think before answering.
+/// Template fragments that show a model can think before it replies.
 const THINKING_MARKERS: [&str; 5] = ["<think>", "enable_thinking", "reasoning_content", "thinking", "<|channel|>"];
 
 /// A configured model with what is known about its file; metadata is `None` when the file is
@@ -123,13 +123,13 @@ impl ModelFacts {
         self.metadata.as_ref().and_then(|metadata| metadata.context_length)
     }
 
-    /// The context size the model's flags start it with, else the trained one.
+    /// Returns the context size the model's flags start it with, else the trained one.
     pub(crate) fn configured_context(&self) -> Option<u64> {
         configured_context_size(&self.spec.flags).or_else(|| self.trained_context())
     }
 
-    /// The context size of the running process: the one a request asked for (Ollama's
-    /// `num_ctx`), else the configured one.
+    /// Returns the context size of the running process: the one a request set with Ollama's
+    /// `num_ctx`, else the configured one.
     pub(crate) fn served_context(&self, state: &AppState) -> Option<u64> {
         state.served.get(&self.spec.id).context_size.or_else(|| self.configured_context())
     }
@@ -169,8 +169,8 @@ fn file_prefix(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(prefix)
 }
 
-/// A SHA-256 of the path, size, mtime and first bytes: it changes when the file is replaced,
-/// without hashing gigabytes.
+/// Hashes the path, size, mtime and first bytes with SHA-256. The digest changes when the file
+/// is replaced, without hashing gigabytes.
 fn digest_of(path: &Path, size: u64, modified: SystemTime, prefix: &[u8]) -> String {
     let modified_nanos = modified.duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
     let mut hasher = Sha256::new();

@@ -9,14 +9,14 @@ use serde_json::{Value, json};
 
 use super::timestamp::now_rfc3339;
 
-/// Where prompts are written; does nothing when prompt logging is off.
+/// The prompt log file, or nothing when prompt logging is off.
 #[derive(Debug, Clone, Default)]
 pub struct PromptLog {
     path: Option<Arc<PathBuf>>,
 }
 
 impl PromptLog {
-    /// A log writing to `path`, or a log that writes nothing when `path` is `None`.
+    /// Creates a log that writes to `path`, or that writes nothing when `path` is `None`.
     pub fn new(path: Option<PathBuf>) -> Self {
         Self { path: path.map(Arc::new) }
     }
@@ -31,8 +31,8 @@ impl PromptLog {
         self.path.is_some()
     }
 
-    /// Appends the request body and the reply text (`None` when the reply was not collected) in
-    /// the background; a failed write is logged and otherwise ignored.
+    /// Appends the request body and the reply text in the background. `reply` is `None` when the
+    /// reply was not collected. A failed write is logged and otherwise ignored.
     pub fn record(&self, model: &str, endpoint: &str, request: &Value, reply: Option<&str>) {
         let Some(path) = self.path.clone() else {
             return;

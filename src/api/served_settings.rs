@@ -1,4 +1,4 @@
-//! What requests changed about how each model is served, for the listing endpoints to show.
+//! Per-model serving settings that requests changed, for the listing endpoints to show.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};

@@ -6,8 +6,9 @@ use crate::config::Settings;
 use crate::gguf::MetadataCache;
 use crate::pool::ModelPool;
 use crate::proxy::UpstreamClient;
+use crate::telemetry::Telemetry;
 
-/// What every handler needs, cheap to clone.
+/// The shared state of every handler, cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
@@ -18,4 +19,6 @@ pub struct AppState {
     pub prompt_log: PromptLog,
     /// Idle TTLs and context sizes that requests set, for the listings to show.
     pub served: ServedSettings,
+    /// Request figures, samples, alerts and the live feed of the management port.
+    pub telemetry: Telemetry,
 }

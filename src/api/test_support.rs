@@ -7,7 +7,7 @@ use super::model_facts::ModelFacts;
 use crate::config::{ModelSpec, RuntimeSpec};
 use crate::gguf::ModelMetadata;
 
-/// A model entry resolved from a config file, with `flags` and tool support replaced.
+/// Resolves a model entry from a config file, then replaces its `flags` and tool support.
 pub(crate) fn spec(id: &str, flags: &[&str], supports_tools: bool) -> ModelSpec {
     let config = serde_json::json!({"models": {id: {"model_path": format!("/models/{}.gguf", id.replace('/', "_"))}}});
     let raw: crate::config::RawConfig = serde_json::from_value(config).expect("test config parses");

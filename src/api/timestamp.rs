@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-/// Years added to "now" for an expiry that never comes; RFC 3339 cannot say "never".
+/// Years added to "now" for an expiry that never comes, because RFC 3339 has no "never".
 const NEVER_YEARS: u64 = 100;
 
 /// Formats `moment` in UTC, such as "2025-01-31T12:00:00.123456789Z".

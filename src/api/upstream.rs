@@ -58,8 +58,8 @@ pub(crate) async fn read_body(model: &str, body: Body) -> Result<Bytes, ProxyErr
         })
 }
 
-/// The status and message of an upstream error response. llama-server sends
-/// `{"error":{"code","message","type"}}`; a plain `{"error":"…"}` or text is taken as it is.
+/// Reads the status and message of an upstream error response. llama-server sends
+/// `{"error":{"code","message","type"}}`. A plain `{"error":"…"}` or text is taken as it is.
 pub(crate) async fn upstream_error(model: &str, response: Response) -> (StatusCode, String) {
     let status = response.status();
     let body = match read_body(model, response.into_body()).await {
@@ -80,7 +80,7 @@ pub(crate) async fn upstream_error(model: &str, response: Response) -> (StatusCo
     (status, message)
 }
 
-/// The `message` of an OpenAI-style error object, or a plain `error` string.
+/// Returns the `message` of an OpenAI-style error object, or a plain `error` string.
 pub(crate) fn error_message(json: &Value) -> Option<String> {
     let error = json.get("error")?;
     match error {

@@ -9,6 +9,7 @@ const DEFAULT_SUCCESS_THRESHOLD: u32 = 2;
 
 /// Settings of one model's circuit breaker. Every key is optional, and unknown keys are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct BreakerConfig {
     /// Whether the breaker acts. A disabled breaker admits every call and stays CLOSED.
@@ -37,6 +38,7 @@ impl Default for BreakerConfig {
 
 /// Per-model changes to the default [`BreakerConfig`]. A `None` field keeps the default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct BreakerOverride {
     pub enabled: Option<bool>,

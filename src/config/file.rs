@@ -2,11 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::defaults::starter_config_json;
-use super::parameters::ParameterError;
-use super::raw::RawConfig;
-use super::validation::{ConfigProblem, Severity, validate};
 use super::Settings;
+use super::checks::{CheckDepth, inspect};
+use super::defaults::starter_config_json;
+use super::discovery::DiscoveredModel;
+use super::parameters::ParameterError;
+use super::problem::ConfigProblem;
+use super::raw::RawConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -22,15 +24,9 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
-    #[error("invalid config file {path}: {message} (line {line}, column {column})")]
-    Syntax {
-        path: PathBuf,
-        message: String,
-        line: usize,
-        column: usize,
-    },
-    #[error("config file {path} has errors:\n{report}")]
-    Invalid { path: PathBuf, report: String },
+    /// The file has errors. `problems` contains them and any warnings, in the order found.
+    #[error("config file {} is invalid: {} error(s)", path.display(), problems.iter().filter(|problem| problem.is_error()).count())]
+    Invalid { path: PathBuf, problems: Vec<ConfigProblem> },
     #[error("model '{model}' has no model_path")]
     MissingModelPath { model: String },
     #[error("model '{model}': {source}")]
@@ -48,6 +44,8 @@ pub enum ConfigError {
 pub struct LoadedConfig {
     pub path: PathBuf,
     pub raw: RawConfig,
+    /// Models found under `models_dir`; they are in `settings.models` too.
+    pub discovered: Vec<DiscoveredModel>,
     pub settings: Settings,
     pub warnings: Vec<ConfigProblem>,
 }
@@ -71,48 +69,34 @@ pub fn load_or_create_config(
     load_config(path)
 }
 
-/// Reads, parses and validates the config file. Warnings (such as unknown keys) are returned with
-/// the config; errors fail the load with the whole report.
+/// Reads and checks the config file at start-up depth (see [`CheckDepth::Start`]). Warnings,
+/// such as unknown keys, are returned with the config; any error fails the load with every
+/// problem found.
 pub fn load_config(path: &Path) -> Result<LoadedConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
         path: path.to_owned(),
         source,
     })?;
 
-    let mut unknown_keys = Vec::new();
-    let deserializer = &mut serde_json::Deserializer::from_str(&text);
-    let raw: RawConfig = serde_ignored::deserialize(deserializer, |key_path| {
-        unknown_keys.push(key_path.to_string());
-    })
-    .map_err(|error| ConfigError::Syntax {
+    let inspection = inspect(&bytes, CheckDepth::Start);
+    let invalid = |problems| ConfigError::Invalid {
         path: path.to_owned(),
-        message: error.to_string(),
-        line: error.line(),
-        column: error.column(),
-    })?;
-
-    let mut problems: Vec<ConfigProblem> = unknown_keys
-        .into_iter()
-        .map(|key_path| ConfigProblem::warning(&key_path, "unknown key, ignored"))
-        .collect();
-    problems.extend(validate(&raw));
-
-    let (errors, warnings): (Vec<_>, Vec<_>) =
-        problems.into_iter().partition(|problem| problem.severity == Severity::Error);
-    if !errors.is_empty() {
-        let report = errors.iter().map(|problem| format!("  {problem}")).collect::<Vec<_>>();
-        return Err(ConfigError::Invalid {
-            path: path.to_owned(),
-            report: report.join("\n"),
-        });
+        problems,
+    };
+    let Some(raw) = inspection.raw else {
+        return Err(invalid(inspection.problems));
+    };
+    if inspection.problems.iter().any(ConfigProblem::is_error) {
+        return Err(invalid(inspection.problems));
     }
 
-    let settings = Settings::from_raw(&raw)?;
+    let settings = Settings::resolve(&raw, &inspection.discovered)?;
     Ok(LoadedConfig {
         path: path.to_owned(),
         raw,
+        discovered: inspection.discovered,
         settings,
-        warnings,
+        warnings: inspection.problems,
     })
 }
 

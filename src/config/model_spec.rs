@@ -94,3 +94,9 @@ fn spec_of(runtime: &RuntimeEntry) -> RuntimeSpec {
         supports_tools: runtime.supports_tools(),
     }
 }
+
+/// The form of an API id that must be unique: Ollama clients send `m1` and `m1:latest` for the
+/// same model, so both count as `m1`.
+pub(crate) fn collision_key(id: &str) -> &str {
+    id.strip_suffix(":latest").unwrap_or(id)
+}

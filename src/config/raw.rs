@@ -7,12 +7,18 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::defaults;
+use super::models_dir::ModelsDir;
 use super::timeouts::TimeoutSettings;
 use crate::breaker::{BreakerConfig, BreakerOverride};
+use crate::telemetry::{AlertsConfig, MetricsConfig};
 
 /// The whole `config.json`. Keys keep the spelling of the original llama-runner, so old files load.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[schemars(title = "llama-runner configuration")]
 pub struct RawConfig {
+    /// URL or path of this file's JSON Schema, read by editors; llama-runner ignores it.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     #[serde(rename = "llama-runtimes", default)]
     pub runtimes: BTreeMap<String, RuntimeEntry>,
     #[serde(default = "defaults::runtime")]
@@ -25,6 +31,12 @@ pub struct RawConfig {
     pub logging: Logging,
     #[serde(default)]
     pub models: BTreeMap<String, ModelEntry>,
+    /// Directories searched recursively for `*.gguf` files, each of which becomes a model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub models_dir: Option<ModelsDir>,
+    /// `parameters` of every model found under `models_dir`.
+    #[serde(default)]
+    pub default_parameters: serde_json::Map<String, serde_json::Value>,
     /// Seconds a starting model may take to become healthy.
     #[serde(rename = "healthCheckTimeout", default = "defaults::health_check_timeout")]
     pub health_check_timeout: u64,
@@ -45,10 +57,14 @@ pub struct RawConfig {
     pub timeouts: TimeoutSettings,
     #[serde(default)]
     pub dashboard: DashboardConfig,
+    #[serde(default)]
+    pub metrics: MetricsConfig,
+    #[serde(default)]
+    pub alerts: AlertsConfig,
 }
 
 /// The management port: health, circuit breakers, and later metrics and the web dashboard.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct DashboardConfig {
     #[serde(default = "defaults::enabled")]
     pub enabled: bool,
@@ -56,6 +72,10 @@ pub struct DashboardConfig {
     pub host: IpAddr,
     #[serde(default = "defaults::dashboard_port")]
     pub port: u16,
+    /// Key the management routes, `/metrics` and the WebSocket require, in addition to the keys
+    /// of the API ports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
 }
 
 impl Default for DashboardConfig {
@@ -64,13 +84,14 @@ impl Default for DashboardConfig {
             enabled: true,
             host: defaults::host(),
             port: defaults::dashboard_port(),
+            api_key: None,
         }
     }
 }
 
 /// A runtime: the old form is the executable's path alone.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(untagged, expecting = "expected a program path, or an object {\"runtime\": path, \"supports_tools\": bool}")]
 pub enum RuntimeEntry {
     Path(String),
     Full {
@@ -96,7 +117,7 @@ impl RuntimeEntry {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Proxies {
     #[serde(default = "ProxyConfig::ollama")]
     pub ollama: ProxyConfig,
@@ -114,7 +135,7 @@ impl Default for Proxies {
 }
 
 /// One API listener. A missing `port` takes the dialect's default port.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct ProxyConfig {
     #[serde(default = "defaults::enabled")]
     pub enabled: bool,
@@ -152,14 +173,14 @@ impl Proxies {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Logging {
     #[serde(default)]
     pub prompt_logging_enabled: bool,
 }
 
 /// One entry under `models`; its key is the display name.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct ModelEntry {
     /// API id; the display name is used when absent.
     #[serde(default)]

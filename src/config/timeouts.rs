@@ -11,7 +11,7 @@ const DEFAULT_CONNECT_SECONDS: u64 = 5;
 ///
 /// Only the connect timeout has a default. There is no first-byte timeout by default because a
 /// long prompt can take minutes before the first token, and none for idle gaps or the total time.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TimeoutSettings {
     #[serde(default)]

@@ -1,87 +1,41 @@
 //! Checks on a parsed config that serde's types cannot express.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use super::parameters::launch_arguments;
+use serde_json::{Map, Value};
+
+use super::json_path;
+use super::model_spec::collision_key;
+use super::parameters::{ParameterError, launch_arguments};
+use super::port_owners::PortOwners;
+use super::problem::ConfigProblem;
 use super::raw::RawConfig;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-/// One finding, with the JSON path of the key it is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigProblem {
-    pub severity: Severity,
-    pub path: String,
-    pub message: String,
-}
-
-impl ConfigProblem {
-    pub fn error(path: &str, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Error,
-            path: path.to_owned(),
-            message: message.into(),
-        }
-    }
-
-    pub fn warning(path: &str, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            path: path.to_owned(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for ConfigProblem {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
-        write!(formatter, "{level}: {}: {}", self.path, self.message)
-    }
-}
 
 /// Reports every problem at once rather than stopping at the first.
 pub fn validate(raw: &RawConfig) -> Vec<ConfigProblem> {
     let mut problems = Vec::new();
-    let mut owners_by_id: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut owners_by_port: BTreeMap<u16, String> = BTreeMap::new();
+    let mut owners_by_id: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+    let mut ports = PortOwners::default();
 
-    if raw.proxies.ollama.enabled {
-        owners_by_port.insert(raw.proxies.ollama_port(), "proxies.ollama.port".to_owned());
-    }
-    if raw.proxies.lmstudio.enabled {
-        let port = raw.proxies.lmstudio_port();
-        if let Some(owner) = owners_by_port.get(&port) {
-            problems.push(ConfigProblem::error(
-                "proxies.lmstudio.port",
-                format!("port {port} is also used by {owner}"),
-            ));
+    let listeners = [
+        (raw.proxies.ollama.enabled, raw.proxies.ollama_port(), "proxies.ollama.port"),
+        (raw.proxies.lmstudio.enabled, raw.proxies.lmstudio_port(), "proxies.lmstudio.port"),
+        (raw.dashboard.enabled, raw.dashboard.port, "dashboard.port"),
+    ];
+    for (enabled, port, path) in listeners {
+        if enabled {
+            problems.extend(ports.claim(port, path));
         }
-        owners_by_port.insert(port, "proxies.lmstudio.port".to_owned());
-    }
-
-    if raw.dashboard.enabled {
-        let port = raw.dashboard.port;
-        if let Some(owner) = owners_by_port.get(&port) {
-            problems.push(ConfigProblem::error("dashboard.port", format!("port {port} is also used by {owner}")));
-        }
-        owners_by_port.insert(port, "dashboard.port".to_owned());
     }
 
     if let Err(error) = raw.circuit_breaker.validate() {
         problems.push(ConfigProblem::error("circuitBreaker", error.to_string()));
     }
 
+    problems.extend(default_parameter_problems(raw));
+
     for (display_name, entry) in &raw.models {
-        let path = format!("models.{display_name}");
+        let path = json_path::child("models", display_name);
 
         if entry.model_path.is_none() {
             problems.push(ConfigProblem::error(
@@ -93,11 +47,19 @@ pub fn validate(raw: &RawConfig) -> Vec<ConfigProblem> {
         let id = entry.api_id(display_name);
         if id.is_empty() {
             problems.push(ConfigProblem::error(&format!("{path}.model_id"), "model_id is empty"));
-        } else if let Some(other) = owners_by_id.insert(id, display_name) {
-            problems.push(ConfigProblem::error(
-                &path,
-                format!("API id '{id}' is also used by model '{other}'"),
-            ));
+        } else if let Some((other_id, other)) = owners_by_id.get(collision_key(id)) {
+            let message = if *other_id == id {
+                format!("API id '{id}' is also used by model '{other}'")
+            } else {
+                format!(
+                    "API id '{id}' collides with '{other_id}' of model '{other}', because Ollama clients treat \
+                     '{key}' and '{key}:latest' as one model",
+                    key = collision_key(id)
+                )
+            };
+            problems.push(ConfigProblem::error(&path, message));
+        } else {
+            owners_by_id.insert(collision_key(id), (id, display_name));
         }
 
         if let Some(runtime) = &entry.llama_cpp_runtime
@@ -115,26 +77,52 @@ pub fn validate(raw: &RawConfig) -> Vec<ConfigProblem> {
             problems.push(ConfigProblem::error(&format!("{path}.circuitBreaker"), error.to_string()));
         }
 
-        match launch_arguments(&entry.parameters) {
-            Ok(arguments) => {
-                if let Some(port) = arguments.pinned_port {
-                    let port_path = format!("{path}.parameters.port");
-                    if let Some(owner) = owners_by_port.get(&port) {
-                        problems.push(ConfigProblem::error(
-                            &port_path,
-                            format!("port {port} is also used by {owner}"),
-                        ));
-                    }
-                    owners_by_port.insert(port, port_path);
-                }
-            }
-            Err(error) => {
-                problems.push(ConfigProblem::error(&format!("{path}.parameters"), error.to_string()));
-            }
+        let parameters_path = json_path::child(&path, "parameters");
+        let (parameter_problems, pinned_port) = check_parameters(&entry.parameters, &parameters_path);
+        problems.extend(parameter_problems);
+        if let Some(port) = pinned_port {
+            problems.extend(ports.claim(port, &json_path::child(&parameters_path, "port")));
         }
     }
 
     problems
+}
+
+/// Checks each key of a `parameters` object on its own, so that every invalid key is reported.
+/// Returns the problems and the pinned port, if any.
+fn check_parameters(parameters: &Map<String, Value>, path: &str) -> (Vec<ConfigProblem>, Option<u16>) {
+    let mut problems = Vec::new();
+    let mut pinned_port = None;
+    for (key, value) in parameters {
+        let single = Map::from_iter([(key.clone(), value.clone())]);
+        match launch_arguments(&single) {
+            Ok(arguments) => pinned_port = pinned_port.or(arguments.pinned_port),
+            Err(error) => problems.push(ConfigProblem::error(&parameter_path(path, &error), error.to_string())),
+        }
+    }
+    (problems, pinned_port)
+}
+
+/// `default_parameters` follow the rules of a model's `parameters`, except that they cannot pin
+/// a port, which every discovered model would then share.
+fn default_parameter_problems(raw: &RawConfig) -> Vec<ConfigProblem> {
+    let (mut problems, pinned_port) = check_parameters(&raw.default_parameters, "default_parameters");
+    if pinned_port.is_some() {
+        problems.push(ConfigProblem::error(
+            "default_parameters.port",
+            "default_parameters cannot set 'port': every discovered model would use the same port",
+        ));
+    }
+    problems
+}
+
+/// Returns the path of the key a parameter error is about, inside the `parameters` object at
+/// `parent`.
+fn parameter_path(parent: &str, error: &ParameterError) -> String {
+    match error {
+        ParameterError::Reserved(key) => json_path::child(parent, key),
+        ParameterError::InvalidPort(_) => json_path::child(parent, "port"),
+    }
 }
 
 #[cfg(test)]
@@ -164,6 +152,60 @@ mod tests {
     }
 
     #[test]
+    fn id_and_its_latest_form_collide() {
+        let problems = problems_of(
+            r#"{"models": {"A": {"model_id": "m1", "model_path": "a"}, "B": {"model_id": "m1:latest", "model_path": "b"}}}"#,
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "models.B");
+        assert!(problems[0].message.contains("'m1:latest'"), "{}", problems[0].message);
+        assert!(problems[0].message.contains("'m1'"), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn every_invalid_parameter_and_the_port_are_reported() {
+        let problems = problems_of(
+            r#"{"models": {"A": {"model_path": "a", "parameters": {"alias": "x", "host": "h", "port": 1234}}}}"#,
+        );
+        let paths: Vec<&str> = problems.iter().map(|problem| problem.path.as_str()).collect();
+        assert_eq!(paths, ["models.A.parameters.alias", "models.A.parameters.host", "models.A.parameters.port"]);
+    }
+
+    #[test]
+    fn two_models_pinned_to_one_port_collide() {
+        let problems = problems_of(
+            r#"{"models": {"A": {"model_path": "a", "parameters": {"port": 9001}},
+                           "B": {"model_path": "b", "parameters": {"port": 9001}}}}"#,
+        );
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "models.B.parameters.port");
+        assert!(problems[0].message.contains("models.A.parameters.port"), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn dashboard_on_a_proxy_port_collides() {
+        let problems = problems_of(r#"{"dashboard": {"port": 11434}}"#);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "dashboard.port");
+        assert!(problems[0].message.contains("proxies.ollama.port"), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn default_parameters_cannot_pin_a_port() {
+        let problems = problems_of(r#"{"default_parameters": {"port": 9000}}"#);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "default_parameters.port");
+    }
+
+    #[test]
+    fn default_parameters_cannot_set_reserved_flags() {
+        let problems = problems_of(r#"{"default_parameters": {"alias": "x"}}"#);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "default_parameters.alias");
+        assert!(problems[0].message.contains("'alias'"));
+    }
+
+    #[test]
     fn pinned_port_colliding_with_a_proxy_names_both() {
         let problems =
             problems_of(r#"{"models": {"A": {"model_path": "a", "parameters": {"port": 1234}}}}"#);
@@ -177,6 +219,7 @@ mod tests {
         let problems =
             problems_of(r#"{"models": {"A": {"model_path": "a", "parameters": {"host": "0.0.0.0"}}}}"#);
         assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "models.A.parameters.host");
         assert!(problems[0].message.contains("'host'"));
     }
 

@@ -30,5 +30,6 @@ pub use file_type::file_type_name;
 pub use ggml_type::{GgmlTypeLayout, ggml_type_layout};
 pub use model_metadata::ModelMetadata;
 pub use parse::{GgufFile, parse_gguf, read_gguf_file};
+pub use split::split_part_paths;
 pub use tensor::TensorInfo;
 pub use value::{MetadataValue, value_type};

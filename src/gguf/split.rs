@@ -55,7 +55,7 @@ fn parse_part_number(digits: &str) -> Option<u32> {
 /// Returns the paths of every part of a split model with `count` parts, in order, given the path
 /// of one part. Fails when the file name does not follow the split naming pattern for `count`
 /// parts or a part is missing.
-pub(super) fn split_part_paths(path: &Path, count: u32) -> Result<Vec<PathBuf>, GgufError> {
+pub fn split_part_paths(path: &Path, count: u32) -> Result<Vec<PathBuf>, GgufError> {
     let file_name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
     let Some(split_name) = SplitName::parse(file_name) else {
         return Err(GgufError::InvalidSplit {

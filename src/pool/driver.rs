@@ -6,7 +6,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::breaker_permit::BreakerPermit;
-use super::handle::{AcquireError, PoolTimings};
+use super::handle::{AcquireError, Boards, PoolTimings};
 use super::restart_backoff::RestartBackoff;
 use super::lease::Lease;
 use super::message::Message;
@@ -15,7 +15,7 @@ use super::status::{ModelStatus, StatusBoard};
 use crate::breaker::{BreakerRegistry, FailureKind};
 use crate::config::ModelSpec;
 use crate::scheduler::{Action, Input, ModelId, RequestId, SHUTDOWN_REASON, Scheduler, StopReason};
-use crate::supervisor::{ModelProcess, StartError, pick_free_port};
+use crate::supervisor::{LogBuffer, ModelProcess, StartError, pick_free_port};
 
 /// A request that waits for its model to become ready.
 struct Waiting {
@@ -29,6 +29,7 @@ pub(crate) struct Driver {
     timings: PoolTimings,
     messages: mpsc::UnboundedSender<Message>,
     status: StatusBoard,
+    boards: Boards,
     specs: HashMap<ModelId, Arc<ModelSpec>>,
     /// The spec each existing process was started from, to notice when a request needs another.
     launched_specs: HashMap<ModelId, Arc<ModelSpec>>,
@@ -46,14 +47,15 @@ impl Driver {
         max_running: usize,
         timings: PoolTimings,
         messages: mpsc::UnboundedSender<Message>,
-        status: StatusBoard,
+        boards: Boards,
         breakers: BreakerRegistry,
     ) -> Self {
         Self {
             scheduler: Scheduler::new(max_running),
             timings,
             messages,
-            status,
+            status: boards.status.clone(),
+            boards,
             specs: HashMap::new(),
             launched_specs: HashMap::new(),
             waiting: HashMap::new(),
@@ -105,6 +107,7 @@ impl Driver {
                 self.launched_specs.remove(&model);
                 let reason = self.stop_reasons.remove(&model).map_or("unknown", |reason| reason.as_str());
                 tracing::info!(model = %model, reason, "model stopped");
+                self.boards.figures.record_stop(&model, reason);
                 self.restart_backoff.forget(&model);
                 self.feed(Input::ProcessStopped { model });
             }
@@ -148,8 +151,10 @@ impl Driver {
                 self.stop(model, reason);
             }
             Ok(process) => {
-                let load_ms = process.started_at.elapsed().as_millis() as u64;
+                let load = process.started_at.elapsed();
+                let load_ms = load.as_millis() as u64;
                 tracing::info!(model = %model, pid = process.pid, port = process.port, load_ms, "model ready");
+                self.boards.figures.record_ready(&model, load, Instant::now());
                 let process = Arc::new(process);
                 self.watch_exit(process.clone());
                 self.slots.insert(model.clone(), Slot::Running(process));
@@ -160,7 +165,8 @@ impl Driver {
                 self.slots.remove(&model);
                 self.launched_specs.remove(&model);
                 tracing::info!(model = %model, "model start cancelled");
-                self.stop_reasons.remove(&model);
+                let reason = self.stop_reasons.remove(&model).map_or("cancelled", |reason| reason.as_str());
+                self.boards.figures.record_stop(&model, reason);
                 self.feed(Input::ProcessStopped { model });
             }
             Err(error) => {
@@ -169,6 +175,7 @@ impl Driver {
                 let reason = error.to_string();
                 tracing::warn!(model = %model, error = %reason, "model failed to start");
                 self.last_errors.insert(model.clone(), reason.clone());
+                self.boards.figures.record_failed_start(&model);
                 self.restart_backoff.record_failure(&model);
                 if let Some(kind) = failure_kind(&error) {
                     self.breakers
@@ -197,6 +204,7 @@ impl Driver {
         let reason = format!("llama-server exited unexpectedly ({status}); last output:\n{}", process.last_lines());
         tracing::error!(model = %model, pid, status = %status, last_output = %process.last_lines(), "model process crashed");
         self.last_errors.insert(model.clone(), reason.clone());
+        self.boards.figures.record_crash(&model, Instant::now());
         self.restart_backoff.record_crash(&model, process.started_at, Instant::now());
         self.breakers.with(&model, |breaker| {
             breaker.record_failure(Instant::now(), FailureKind::Crashed, reason.clone())
@@ -257,6 +265,8 @@ impl Driver {
         };
 
         let cancel = CancellationToken::new();
+        let logs = Arc::new(LogBuffer::new(LogBuffer::DEFAULT_CAPACITY));
+        self.boards.figures.record_start(&model, logs.clone());
         self.slots.insert(model.clone(), Slot::Starting { cancel: cancel.clone() });
         self.launched_specs.insert(model.clone(), spec.clone());
         tracing::info!(model = %model, "model starting");
@@ -277,7 +287,8 @@ impl Driver {
             }
             let result = match spec.pinned_port.map_or_else(pick_free_port, Ok) {
                 Ok(port) => {
-                    ModelProcess::start(&spec, port, timings.health_check_timeout, timings.stop_grace, cancel).await
+                    ModelProcess::start_with_logs(&spec, port, timings.health_check_timeout, timings.stop_grace, cancel, logs)
+                        .await
                 }
                 Err(error) => Err(StartError::NoFreePort { message: error.to_string() }),
             };
@@ -333,6 +344,7 @@ impl Driver {
         };
 
         let timeouts = self.specs.get(&model).map(|spec| spec.timeouts).unwrap_or_default();
+        let in_flight = self.boards.activity.serve(&model);
         let lease = Lease {
             request,
             model,
@@ -340,6 +352,7 @@ impl Driver {
             timeouts,
             permit: Some(permit),
             messages: self.messages.clone(),
+            _in_flight: Some(in_flight),
         };
         // A failed send drops the lease, whose Drop reports the request finished.
         let _ = reply.send(Ok(lease));

@@ -5,10 +5,12 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
+use super::activity::ActivityBoard;
 use super::breaker_permit::BreakerPermit;
 use super::driver::Driver;
 use super::lease::Lease;
 use super::message::Message;
+use super::figures::FiguresBoard;
 use super::status::StatusBoard;
 use crate::breaker::{Admission, BreakerRegistry};
 use crate::config::ModelSpec;
@@ -45,6 +47,8 @@ pub struct ModelPool {
     messages: mpsc::UnboundedSender<Message>,
     next_request: Arc<AtomicU64>,
     status: StatusBoard,
+    figures: FiguresBoard,
+    activity: ActivityBoard,
     breakers: BreakerRegistry,
 }
 
@@ -53,13 +57,22 @@ impl ModelPool {
     pub fn spawn(max_running: usize, timings: PoolTimings, breakers: BreakerRegistry) -> Self {
         let (messages, inbox) = mpsc::unbounded_channel();
         let status = StatusBoard::default();
-        let driver = Driver::new(max_running, timings, messages.clone(), status.clone(), breakers.clone());
+        let figures = FiguresBoard::default();
+        let activity = ActivityBoard::default();
+        let boards = Boards {
+            status: status.clone(),
+            figures: figures.clone(),
+            activity: activity.clone(),
+        };
+        let driver = Driver::new(max_running, timings, messages.clone(), boards, breakers.clone());
         tokio::spawn(driver.run(inbox));
 
         Self {
             messages,
             next_request: Arc::new(AtomicU64::new(1)),
             status,
+            figures,
+            activity,
             breakers,
         }
     }
@@ -70,6 +83,15 @@ impl ModelPool {
     /// A model whose circuit breaker is open is rejected at once, without starting a process or
     /// contacting the upstream.
     pub async fn acquire(&self, spec: Arc<ModelSpec>) -> Result<Lease, AcquireError> {
+        let model = spec.id.clone();
+        let result = self.acquire_counted(spec).await;
+        if let Err(error) = &result {
+            crate::telemetry::record_rejected_request(&model, error);
+        }
+        result
+    }
+
+    async fn acquire_counted(&self, spec: Arc<ModelSpec>) -> Result<Lease, AcquireError> {
         let admission = self.breakers.with(&spec.id, |breaker| breaker.try_acquire(Instant::now()));
         if let Admission::Rejected(rejection) = admission {
             return Err(AcquireError::BreakerOpen {
@@ -80,6 +102,7 @@ impl ModelPool {
             });
         }
         let permit = BreakerPermit::new(spec.id.clone(), self.breakers.clone());
+        let _queued = self.activity.queue(&spec.id);
 
         let request: RequestId = self.next_request.fetch_add(1, Ordering::Relaxed);
         let (reply, answer) = oneshot::channel();
@@ -123,6 +146,21 @@ impl ModelPool {
     pub fn breakers(&self) -> &BreakerRegistry {
         &self.breakers
     }
+
+    pub fn figures(&self) -> &FiguresBoard {
+        &self.figures
+    }
+
+    pub fn activity(&self) -> &ActivityBoard {
+        &self.activity
+    }
+}
+
+/// The shared boards the driver writes and the handlers read.
+pub(crate) struct Boards {
+    pub(crate) status: StatusBoard,
+    pub(crate) figures: FiguresBoard,
+    pub(crate) activity: ActivityBoard,
 }
 
 struct CancelOnDrop<'a> {

@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
+use super::activity::ActivityGuard;
 use super::breaker_permit::BreakerPermit;
 use super::message::Message;
 use crate::breaker::FailureKind;
@@ -21,6 +22,8 @@ pub struct Lease {
     pub timeouts: Timeouts,
     pub(crate) permit: Option<BreakerPermit>,
     pub(crate) messages: mpsc::UnboundedSender<Message>,
+    /// Counts the request as in flight until the lease is dropped.
+    pub(crate) _in_flight: Option<ActivityGuard>,
 }
 
 impl Lease {

@@ -8,6 +8,8 @@ pub enum ProxyError {
     InvalidJson(String),
     #[error("unsupported Content-Type '{0}': the request body must be JSON (application/json)")]
     UnsupportedContentType(String),
+    #[error("invalid Content-Type '{0}': send the JSON body as application/json")]
+    MislabelledJson(String),
     #[error("missing 'model': the request body must name a model")]
     MissingModel,
     #[error("invalid 'model': expected a string")]
@@ -34,8 +36,9 @@ impl ProxyError {
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
+            ProxyError::UnsupportedContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ProxyError::InvalidJson(_)
-            | ProxyError::UnsupportedContentType(_)
+            | ProxyError::MislabelledJson(_)
             | ProxyError::MissingModel
             | ProxyError::ModelNotString
             | ProxyError::BodyRead(_) => StatusCode::BAD_REQUEST,
@@ -52,6 +55,7 @@ impl ProxyError {
         match self {
             ProxyError::InvalidJson(_) => "invalid_json",
             ProxyError::UnsupportedContentType(_) => "unsupported_content_type",
+            ProxyError::MislabelledJson(_) => "invalid_content_type",
             ProxyError::MissingModel => "missing_model",
             ProxyError::ModelNotString => "invalid_model",
             ProxyError::UnknownModel(_) => "model_not_found",

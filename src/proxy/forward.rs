@@ -14,6 +14,7 @@ use super::leased_body::{FailureStyle, LeasedBody, StreamTimers};
 use super::upstream_client::{UpstreamClient, upstream_client_with_connect_timeout};
 use crate::breaker::FailureKind;
 use crate::pool::Lease;
+use crate::telemetry::RequestRecorder;
 
 /// Sends the request to the leased model process and returns its response, whose body streams
 /// through unbuffered and keeps the lease until it ends.
@@ -21,6 +22,9 @@ use crate::pool::Lease;
 /// The upstream's outcome is recorded on the lease's circuit breaker permit: refused
 /// connections, 5xx answers, resets and timeouts count as failures, a complete 2xx or 3xx answer
 /// as a success, and 4xx answers or a client that leaves count neither way.
+///
+/// Inside a [`crate::telemetry::RequestScope`] the exchange is also recorded: its status,
+/// timing and the token figures of the answer's `timings`, read without delaying any chunk.
 pub async fn forward(
     client: &UpstreamClient,
     mut lease: Lease,
@@ -30,6 +34,7 @@ pub async fn forward(
     body: Bytes,
 ) -> Result<Response, ProxyError> {
     let started = Instant::now();
+    let mut recorder = RequestRecorder::begin(&lease.model);
     let timeouts = lease.timeouts;
     let client = upstream_client_with_connect_timeout(client, timeouts.connect);
     let total_deadline = timeouts.total.map(|limit| started + limit);
@@ -51,15 +56,19 @@ pub async fn forward(
         Some(Err(error)) => {
             let kind = if error.is_connect() { FailureKind::ConnectionRefused } else { FailureKind::ResetMidStream };
             lease.fail(kind, error.to_string());
-            return Err(ProxyError::Upstream {
+            let error = ProxyError::Upstream {
                 model: lease.model.to_string(),
                 message: error.to_string(),
-            });
+            };
+            return Err(record_failure(recorder, error));
         }
-        None => return Err(timed_out(&mut lease, fired(Instant::now()))),
+        None => return Err(record_failure(recorder, timed_out(&mut lease, fired(Instant::now())))),
     };
 
     let (mut parts, mut upstream_body) = response.into_parts();
+    if let Some(recorder) = recorder.as_mut() {
+        recorder.response_started(parts.status.as_u16(), is_event_stream(&parts.headers));
+    }
     if parts.status.is_server_error() {
         lease.fail(FailureKind::UpstreamStatus(parts.status.as_u16()), format!("llama-server answered {}", parts.status));
     }
@@ -70,7 +79,7 @@ pub async fn forward(
     if let Some(deadline) = first_byte_deadline {
         match until(Some(deadline), upstream_body.frame()).await {
             Some(frame) => first_frame = frame,
-            None => return Err(timed_out(&mut lease, fired(Instant::now()))),
+            None => return Err(record_failure(recorder, timed_out(&mut lease, fired(Instant::now())))),
         }
     }
 
@@ -91,8 +100,16 @@ pub async fn forward(
 
     let timers = StreamTimers::new(timeouts.idle, total_deadline.zip(timeouts.total));
     let counts_as_success = parts.status.is_success() || parts.status.is_redirection();
-    let body = LeasedBody::new(upstream_body, first_frame, lease, failure_style, timers, counts_as_success);
+    let body = LeasedBody::new(upstream_body, first_frame, lease, failure_style, timers, counts_as_success).with_recorder(recorder);
     Ok(Response::from_parts(parts, Body::new(body)))
+}
+
+/// Records a failed exchange, if it is being recorded, and returns the error.
+fn record_failure(recorder: Option<RequestRecorder>, error: ProxyError) -> ProxyError {
+    if let Some(recorder) = recorder {
+        recorder.fail(error.status().as_u16(), error.to_string());
+    }
+    error
 }
 
 /// Runs `future` until `deadline`; `None` when the deadline passed first.

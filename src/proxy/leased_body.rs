@@ -9,6 +9,7 @@ use tokio::time::{Instant, Sleep};
 
 use crate::breaker::FailureKind;
 use crate::pool::Lease;
+use crate::telemetry::RequestRecorder;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -72,6 +73,8 @@ pub(crate) struct LeasedBody {
     timers: StreamTimers,
     counts_as_success: bool,
     finished: bool,
+    /// Sees each chunk as it passes and records the request when the body ends or is dropped.
+    recorder: Option<RequestRecorder>,
 }
 
 impl LeasedBody {
@@ -91,11 +94,20 @@ impl LeasedBody {
             timers,
             counts_as_success,
             finished: false,
+            recorder: None,
         }
+    }
+
+    pub(crate) fn with_recorder(mut self, recorder: Option<RequestRecorder>) -> Self {
+        self.recorder = recorder;
+        self
     }
 
     fn finish(&mut self) {
         self.finished = true;
+        if let Some(recorder) = self.recorder.take() {
+            recorder.complete();
+        }
         if let Some(mut lease) = self.lease.take()
             && self.counts_as_success
         {
@@ -109,6 +121,9 @@ impl LeasedBody {
         self.finished = true;
         if let Some(mut lease) = self.lease.take() {
             lease.fail(kind, message.clone());
+        }
+        if let Some(recorder) = self.recorder.take() {
+            recorder.fail(http::StatusCode::BAD_GATEWAY.as_u16(), message.clone());
         }
         match self.failure_style {
             FailureStyle::Abort => Poll::Ready(Some(Err(message.into()))),
@@ -124,6 +139,9 @@ impl LeasedBody {
         match frame {
             Some(Ok(frame)) => {
                 self.timers.frame_arrived();
+                if let (Some(recorder), Some(data)) = (self.recorder.as_mut(), frame.data_ref()) {
+                    recorder.chunk(data);
+                }
                 // hyper stops polling once Content-Length bytes are out, so the end is noticed here.
                 if self.upstream.is_end_stream() {
                     self.finish();

@@ -11,5 +11,5 @@ mod upstream_client;
 pub use error::ProxyError;
 pub use forward::forward;
 pub use model_field::requested_model;
-pub use request_body::read_json_body;
+pub use request_body::{read_any_body, read_json_body};
 pub use upstream_client::{UpstreamClient, upstream_client};

@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use super::{ModelId, RequestId};
+use crate::placement::Footprint;
 
 /// An event the driver reports to the scheduler.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,13 @@ pub enum Input {
     SetTtl {
         model: ModelId,
         ttl: Option<Duration>,
+    },
+    /// Sets the memory the model's next process is estimated to use. `None`, the default,
+    /// counts as no memory, so such a model is limited by the process count alone. A running
+    /// process keeps the footprint it was started with.
+    SetFootprint {
+        model: ModelId,
+        footprint: Option<Footprint>,
     },
     /// Management request to stop the model once its in-flight requests finish.
     Unload { model: ModelId },

@@ -1,12 +1,15 @@
-//! The swap scheduler: a pure state machine that decides which model processes run.
+//! The swap scheduler: a pure state machine that decides which model processes run, within a
+//! process count and, optionally, a memory budget per device.
 //!
 //! The driver feeds it [`Input`]s together with the current time and carries out the returned
 //! [`Action`]s. The scheduler spawns no tasks, does no I/O and never reads the clock itself, so
 //! tests and the driver can run it under paused time.
 
 mod action;
+mod eviction_plan;
 mod input;
 mod management;
+mod memory;
 mod model_entry;
 mod model_state;
 mod process_events;

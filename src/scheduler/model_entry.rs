@@ -4,6 +4,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::{ModelState, RequestId, StopReason};
+use crate::placement::Footprint;
 
 /// Everything the scheduler tracks for one model, created on the first input that names it.
 #[derive(Debug)]
@@ -22,6 +23,11 @@ pub(super) struct ModelEntry {
     /// Counts processes, so that a finish reported for a request served by an earlier process
     /// does not change `in_flight` of the current one.
     pub(super) generation: u64,
+    /// Estimated memory of the next process, from `SetFootprint`.
+    pub(super) footprint: Option<Footprint>,
+    /// Memory the current process counts against the budget: the footprint at its start,
+    /// empty while no process exists.
+    pub(super) running_footprint: Footprint,
 }
 
 impl ModelEntry {
@@ -34,6 +40,8 @@ impl ModelEntry {
             last_used: now,
             pending_stop: None,
             generation: 0,
+            footprint: None,
+            running_footprint: Footprint::new(),
         }
     }
 
@@ -48,5 +56,6 @@ impl ModelEntry {
         self.pending_stop = None;
         self.generation = self.generation.wrapping_add(1);
         self.last_used = now;
+        self.running_footprint = Footprint::new();
     }
 }

@@ -6,12 +6,15 @@ use super::model_entry::ModelEntry;
 use super::process_events::ProcessEnd;
 use super::request_entry::RequestEntry;
 use super::{Action, Input, ModelId, ModelState, RequestId};
+use crate::placement::{Footprint, MemoryBudget};
 
-/// State machine that decides which model processes run, at most `max_running` at once.
+/// State machine that decides which model processes run: at most `max_running` at once and,
+/// with a memory budget, no more than the budget on any device.
 ///
 /// Each [`handle`](Scheduler::handle) call applies one input and then settles the whole state:
-/// it stops drained and expired models, starts waiting models in FIFO order while slots are free,
-/// and picks swap victims for the models still waiting.
+/// it stops drained and expired models, rejects waiting models that could never fit the budget,
+/// starts waiting models in FIFO order while they fit, and picks swap victims for the models
+/// still waiting.
 #[derive(Debug)]
 pub struct Scheduler {
     pub(super) max_running: usize,
@@ -21,17 +24,25 @@ pub struct Scheduler {
     /// Stopped models with queued requests, in the order they began waiting for a slot.
     pub(super) waiting: VecDeque<ModelId>,
     pub(super) shutting_down: bool,
+    /// Memory the processes may use together; `None` limits by count alone.
+    pub(super) budget: Option<MemoryBudget>,
 }
 
 impl Scheduler {
     /// Creates a scheduler that runs at most `max_running` processes. 0 is raised to 1.
     pub fn new(max_running: usize) -> Self {
+        Scheduler::with_memory_budget(max_running, None)
+    }
+
+    /// Creates a scheduler that also keeps the footprints of its processes within `budget`.
+    pub fn with_memory_budget(max_running: usize, budget: Option<MemoryBudget>) -> Self {
         Scheduler {
             max_running: max_running.max(1),
             models: BTreeMap::new(),
             requests: HashMap::new(),
             waiting: VecDeque::new(),
             shutting_down: false,
+            budget,
         }
     }
 
@@ -57,6 +68,7 @@ impl Scheduler {
                 self.on_process_ended(&model, ProcessEnd::Failed(reason), now, &mut actions)
             }
             Input::SetTtl { model, ttl } => self.entry_mut(&model, now).ttl = ttl,
+            Input::SetFootprint { model, footprint } => self.entry_mut(&model, now).footprint = footprint,
             Input::Unload { model } => self.on_unload(&model),
             Input::Shutdown => self.on_shutdown(&mut actions),
             Input::Tick => {}
@@ -104,6 +116,15 @@ impl Scheduler {
 
     pub fn is_shutting_down(&self) -> bool {
         self.shutting_down
+    }
+
+    pub fn memory_budget(&self) -> Option<&MemoryBudget> {
+        self.budget.as_ref()
+    }
+
+    /// The footprint set for the model's next process.
+    pub fn footprint(&self, model: &str) -> Option<&Footprint> {
+        self.models.get(model).and_then(|entry| entry.footprint.as_ref())
     }
 
     pub(super) fn entry_mut(&mut self, model: &ModelId, now: Instant) -> &mut ModelEntry {

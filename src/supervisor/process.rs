@@ -55,7 +55,21 @@ impl ModelProcess {
         stop_grace: Duration,
         cancel: CancellationToken,
     ) -> Result<Self, StartError> {
-        let process = Self::spawn(spec, port)?;
+        let logs = Arc::new(LogBuffer::new(LogBuffer::DEFAULT_CAPACITY));
+        Self::start_with_logs(spec, port, health_timeout, stop_grace, cancel, logs).await
+    }
+
+    /// Like [`start`](Self::start), with the process's output going to `logs`, so that callers
+    /// can show it while the model loads and after a failed start.
+    pub async fn start_with_logs(
+        spec: &ModelSpec,
+        port: u16,
+        health_timeout: Duration,
+        stop_grace: Duration,
+        cancel: CancellationToken,
+        logs: Arc<LogBuffer>,
+    ) -> Result<Self, StartError> {
+        let process = Self::spawn(spec, port, logs)?;
 
         let readiness = tokio::select! {
             readiness = wait_until_healthy(port, health_timeout, process.exit.clone()) => readiness,
@@ -80,7 +94,7 @@ impl ModelProcess {
         }
     }
 
-    fn spawn(spec: &ModelSpec, port: u16) -> Result<Self, StartError> {
+    fn spawn(spec: &ModelSpec, port: u16, logs: Arc<LogBuffer>) -> Result<Self, StartError> {
         let program = spec.runtime.program.clone();
         let arguments = launch_command_line(spec, port);
 
@@ -111,7 +125,6 @@ impl ModelProcess {
             },
         })?;
         let pid = child.id().unwrap_or_default();
-        let logs = Arc::new(LogBuffer::new(LogBuffer::DEFAULT_CAPACITY));
 
         if let Some(stdout) = child.stdout().take() {
             tokio::spawn(capture_lines(stdout, spec.id.clone(), logs.clone()));

@@ -73,3 +73,19 @@ def test_unknown_model_raises_not_found(client):
 def test_missing_model_raises_bad_request(client):
     with pytest.raises(openai.BadRequestError):
         client.chat.completions.create(model="", messages=[{"role": "user", "content": "x"}])
+
+
+def test_responses_api_returns_output_text(runner):
+    client = client_for(runner.openai_base_url)
+    response = client.responses.create(model=MODEL_ID, input="Say hi.", max_output_tokens=16)
+    assert response.object == "response"
+    assert response.status == "completed"
+    assert response.output_text is not None
+
+
+def test_streamed_responses_api_completes(runner):
+    client = client_for(runner.openai_base_url)
+    stream = client.responses.create(model=MODEL_ID, input="Say hi.", max_output_tokens=16, stream=True)
+    kinds = [event.type for event in stream]
+    assert "response.output_text.delta" in kinds
+    assert kinds[-1] == "response.completed"

@@ -25,26 +25,32 @@ pub struct Runner {
 
 /// A free loopback port. The test binds it a moment later; a collision fails loudly.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    free_ports::<1>()[0]
+}
+
+/// `N` distinct free loopback ports: all are held until every one is chosen, so none repeats.
+pub fn free_ports<const N: usize>() -> [u16; N] {
+    let listeners: Vec<TcpListener> = (0..N).map(|_| TcpListener::bind("127.0.0.1:0").unwrap()).collect();
+    std::array::from_fn(|index| listeners[index].local_addr().unwrap().port())
 }
 
 impl Runner {
-    /// Starts llama-runner with `config` (a JSON object without `proxies`, which is filled in
-    /// with free ports) and waits until its OpenAI port answers.
+    /// Starts llama-runner with `config` (a JSON object whose `proxies` and `dashboard` ports
+    /// are set to free ports) and waits until its OpenAI port answers.
     pub fn start(config: Value) -> Self {
         Self::start_with_env(config, &[])
     }
 
     pub fn start_with_env(mut config: Value, environment: &[(&str, String)]) -> Self {
         let dir = TempDir::new("runner");
-        let openai_port = free_port();
-        let ollama_port = free_port();
-        let management_port = free_port();
-        config["proxies"] = json!({
-            "lmstudio": {"enabled": true, "port": openai_port},
-            "ollama": {"enabled": true, "port": ollama_port},
-        });
-        config["dashboard"] = json!({"enabled": true, "port": management_port});
+        let [openai_port, ollama_port, management_port] = free_ports::<3>();
+        // Other keys of these sections, such as `api_key`, are kept.
+        for (section, port) in [("lmstudio", openai_port), ("ollama", ollama_port)] {
+            config["proxies"][section]["enabled"] = json!(true);
+            config["proxies"][section]["port"] = json!(port);
+        }
+        config["dashboard"]["enabled"] = json!(true);
+        config["dashboard"]["port"] = json!(management_port);
         let config_path = dir.path().join("config.json");
         std::fs::write(&config_path, serde_json::to_vec_pretty(&config).unwrap()).unwrap();
 

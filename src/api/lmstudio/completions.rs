@@ -39,6 +39,8 @@ async fn exchange(state: &AppState, request: Request, path: &'static str) -> Res
 
     let facts = ModelFacts::load(state, spec.clone()).await;
     let acquired = acquire(state, spec.clone()).await?;
+    // This request starts the model with its configured flags, whatever an earlier `num_ctx` set.
+    state.served.set_context_size(&spec.id, None);
     let extras = ReplyExtras::new(&facts, facts.served_context(state));
     let response = forward(&state.upstream, acquired.lease, Method::POST, path, &parts.headers, body).await?;
 
@@ -72,7 +74,7 @@ async fn exchange(state: &AppState, request: Request, path: &'static str) -> Res
     Ok((parts.status, Json(Value::Object(reply))).into_response())
 }
 
-/// The generated text of a whole reply, for the prompt log.
+/// Returns the generated text of a whole reply, for the prompt log.
 fn reply_text(reply: &serde_json::Map<String, Value>) -> String {
     let choice = reply.get("choices").and_then(Value::as_array).and_then(|choices| choices.first());
     let text = choice.and_then(|choice| choice.pointer("/message/content").or_else(|| choice.get("text")));

@@ -22,7 +22,7 @@ pub(crate) async fn list_models(State(state): State<AppState>) -> Json<Value> {
     Json(json!({"object": "list", "data": data}))
 }
 
-/// The id may contain `/`, either as is or percent-encoded as `%2F`.
+/// Describes one model. The id may contain `/`, either as is or percent-encoded as `%2F`.
 pub(crate) async fn get_model(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let Some(spec) = state.settings.model(&id).cloned() else {
         let message = format!("model '{id}' not found");

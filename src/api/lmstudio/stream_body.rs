@@ -31,7 +31,7 @@ impl Passthrough {
         frames.freeze()
     }
 
-    /// The event's data, with the extras added when it carries `timings`.
+    /// Returns the event's data, with the extras added when it carries `timings`.
     fn rewrite(&mut self, data: String) -> String {
         let Ok(Value::Object(mut chunk)) = serde_json::from_str::<Value>(&data) else {
             return data;

@@ -40,6 +40,7 @@ async fn embed_reply(state: &AppState, request: Request) -> Result<Response, Oll
     let inputs = embed_inputs(request.input.as_ref())?;
 
     let (embeddings, load) = if inputs.is_empty() {
+        resolve_model(&state.settings, &request.model)?;
         let empty = Embeddings { vectors: Vec::new(), prompt_tokens: 0 };
         (empty, std::time::Duration::ZERO)
     } else {
@@ -111,7 +112,7 @@ async fn request_embeddings(
     Ok((embeddings_of(&reply), load))
 }
 
-/// The vectors of an OpenAI embeddings reply, in input order.
+/// Reads the vectors of an OpenAI embeddings reply, in input order.
 fn embeddings_of(reply: &Value) -> Embeddings {
     let mut data: Vec<&Value> = reply.get("data").and_then(Value::as_array).map(|data| data.iter().collect()).unwrap_or_default();
     data.sort_by_key(|item| item.get("index").and_then(Value::as_u64).unwrap_or(0));

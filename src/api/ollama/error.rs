@@ -3,6 +3,7 @@ use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde_json::json;
 
+use crate::api::openai::with_retry_after;
 use crate::proxy::ProxyError;
 
 /// Everything an Ollama route can fail with, rendered as Ollama does: `{"error":"…"}`.
@@ -10,10 +11,10 @@ use crate::proxy::ProxyError;
 pub(crate) enum OllamaError {
     #[error(transparent)]
     Proxy(#[from] ProxyError),
-    /// The request is well-formed JSON but asks for something invalid.
+    /// The request is well-formed JSON but requests something invalid.
     #[error("{0}")]
     InvalidRequest(String),
-    /// llama-server answered with an error status before any reply.
+    /// llama-server returned an error status before any reply.
     #[error("{message}")]
     Upstream { status: StatusCode, message: String },
 }
@@ -34,7 +35,11 @@ impl OllamaError {
 
 impl IntoResponse for OllamaError {
     fn into_response(self) -> Response {
-        (self.status(), Json(json!({"error": self.to_string()}))).into_response()
+        let response = (self.status(), Json(json!({"error": self.to_string()}))).into_response();
+        match &self {
+            OllamaError::Proxy(error) => with_retry_after(response, error),
+            _ => response,
+        }
     }
 }
 

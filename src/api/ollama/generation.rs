@@ -1,4 +1,4 @@
-//! What `/api/chat` and `/api/generate` share once the request is translated: starting the
+//! The steps `/api/chat` and `/api/generate` share once the request is translated: starting the
 //! model, `keep_alive`, the call to llama-server, and the streamed or whole reply.
 
 use std::sync::Arc;
@@ -70,8 +70,8 @@ impl Generation {
         Ok(Json(object).into_response())
     }
 
-    /// A request without a prompt: loads the model, or unloads it when `keep_alive` is 0. The
-    /// reply is one object, also when streaming was asked for, as Ollama does.
+    /// Loads the model for a request without a prompt, or unloads it when `keep_alive` is 0. The
+    /// reply is one object, also when the request streams, as in Ollama.
     pub(crate) async fn load_or_unload(self, state: &AppState) -> Result<Response, OllamaError> {
         if self.keep_alive.is_some_and(KeepAlive::is_zero) {
             unload_and_wait(state, &self.spec.id).await;
@@ -85,7 +85,7 @@ impl Generation {
     }
 }
 
-/// Waits for the model with the context size the request asks for, then applies `keep_alive`
+/// Waits for the model with the context size the request sets, then applies `keep_alive`
 /// while the lease still keeps the model busy, so a zero TTL takes effect after this request.
 pub(crate) async fn start_model(
     state: &AppState,
@@ -113,7 +113,8 @@ async fn unload_and_wait(state: &AppState, model: &Arc<str>) {
     state.pool.unload(model.clone());
     let deadline = Instant::now() + state.settings.stop_grace + Duration::from_secs(2);
 
-    while state.pool.status().get(model).state != "stopped" {
+    // "failed" also means no process is left.
+    while !["stopped", "failed"].contains(&state.pool.status().get(model).state) {
         if Instant::now() >= deadline {
             tracing::warn!(model = %model, "model still running after an unload request; replying anyway");
             return;

@@ -16,7 +16,7 @@ pub(crate) enum KeepAlive {
 }
 
 impl KeepAlive {
-    /// The idle time to live to give the pool; `None` keeps the model loaded.
+    /// Returns the idle time to live for the pool; `None` keeps the model loaded.
     pub(crate) fn idle_ttl(self) -> Option<Duration> {
         match self {
             KeepAlive::Forever => None,

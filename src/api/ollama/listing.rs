@@ -19,7 +19,7 @@ pub(crate) fn details(facts: &ModelFacts) -> Value {
     })
 }
 
-/// A `/api/tags` entry: `name`, `model`, `modified_at`, `size`, `digest`, `details`.
+/// Builds a `/api/tags` entry: `name`, `model`, `modified_at`, `size`, `digest`, `details`.
 pub(crate) fn tag_entry(facts: &ModelFacts) -> Map<String, Value> {
     let mut entry = Map::new();
     entry.insert("name".to_owned(), Value::String(facts.spec.id.to_string()));

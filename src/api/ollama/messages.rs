@@ -81,7 +81,7 @@ pub(crate) fn openai_messages(messages: &[OllamaMessage], accepts_images: bool, 
     Ok(converted)
 }
 
-/// The id of the pending call named `tool_name`, else of the oldest pending call.
+/// Removes and returns the id of the pending call named `tool_name`, else of the oldest one.
 fn take_pending_call(pending: &mut VecDeque<(String, String)>, tool_name: Option<&str>) -> Option<String> {
     let by_name = tool_name.and_then(|name| pending.iter().position(|(_, pending_name)| pending_name == name));
     let position = by_name.unwrap_or(0);
@@ -128,7 +128,7 @@ fn content_value(text: String, images: &[String]) -> Value {
     Value::Array(parts)
 }
 
-/// An OpenAI image part for a base64 image; the media type is read from the data's first bytes.
+/// Builds an OpenAI image part for a base64 image, with the media type read from its first bytes.
 pub(crate) fn image_part(image: &str) -> Value {
     let url = if image.starts_with("data:") {
         image.to_owned()

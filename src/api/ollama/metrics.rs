@@ -52,8 +52,9 @@ impl Usage {
     }
 }
 
-/// The metrics fields of a final reply object. `total` and `load` are measured by llama-runner;
-/// the rest come from `timings`, else only the counts from `usage`, else they are left out.
+/// Builds the metrics fields of a final reply object. `total` and `load` are measured by
+/// llama-runner. The rest come from `timings`, else only the counts come from `usage`, else they
+/// are left out.
 pub(crate) fn final_metrics(timings: Option<Timings>, usage: Option<Usage>, total: Duration, load: Duration) -> Map<String, Value> {
     let mut metrics = Map::new();
     metrics.insert("total_duration".to_owned(), json!(nanos(total)));

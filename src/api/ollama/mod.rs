@@ -1,9 +1,9 @@
 //! The Ollama API: `/api/chat`, `/api/generate`, `/api/embed`, `/api/embeddings`, `/api/tags`,
 //! `/api/show`, `/api/ps`, `/api/version` and `/`, translated to llama-server's endpoints.
 //!
-//! Of a request's `options`, the sampling fields and `num_ctx` apply; the other load-time
+//! Of a request's `options`, the sampling fields and `num_ctx` apply. The other load-time
 //! options (`num_gpu`, `num_thread`, `use_mmap`, …) are ignored, because llama-server takes
-//! them as launch flags, which come from the model's `parameters`.
+//! them as launch flags, and those come from the model's `parameters`.
 
 mod chat;
 mod embed;

@@ -8,8 +8,8 @@ use crate::proxy::ProxyError;
 /// The tag Ollama assumes when a name has none.
 const DEFAULT_TAG: &str = ":latest";
 
-/// Finds the model named `name`. Ids are matched whole and never split on `:` or `/`; an id
-/// without a tag also answers to `id:latest`, and `id` answers for an id `id:latest`.
+/// Finds the model named `name`. Ids are matched whole and never split on `:` or `/`. An id
+/// without a tag also matches `id:latest`, and `id` also matches a configured `id:latest`.
 pub(crate) fn resolve_model(settings: &Settings, name: &str) -> Result<Arc<ModelSpec>, ProxyError> {
     if name.trim().is_empty() {
         return Err(ProxyError::MissingModel);

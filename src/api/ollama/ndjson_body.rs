@@ -21,7 +21,7 @@ struct Conversion {
 }
 
 /// Streams `upstream` (a llama-server event stream) to the client as NDJSON. Each upstream chunk
-/// is converted as soon as it arrives; the upstream body, and with it the model's lease, is
+/// is converted as soon as it arrives. The upstream body, and with it the model's lease, is
 /// dropped once the final object is out or when the client goes away.
 pub(crate) fn ndjson_response(upstream: Body, converter: StreamConverter) -> Response {
     let conversion = Conversion {

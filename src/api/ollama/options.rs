@@ -92,8 +92,8 @@ impl RequestOptions {
         }
     }
 
-    /// The spec to start the model with: the configured one, or a copy with the context size that
-    /// `num_ctx` asks for when it differs from the configured one. The pool restarts a running
+    /// Returns the spec to start the model with: the configured one, or a copy with the context
+    /// size of `num_ctx` when it differs from the configured one. The pool restarts a running
     /// process whose launch flags differ, once its requests in flight have finished.
     pub(crate) fn spec_for(&self, spec: &Arc<ModelSpec>) -> Arc<ModelSpec> {
         match self.context_size {

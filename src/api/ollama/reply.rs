@@ -10,7 +10,7 @@ use super::tool_calls::ollama_tool_calls;
 use super::upstream_request::UpstreamFormat;
 use crate::api::timestamp::now_rfc3339;
 
-/// Which Ollama endpoint's objects to build.
+/// The Ollama endpoint whose objects to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ReplyShape {
     /// `/api/chat`: text under `message.content`.
@@ -19,7 +19,7 @@ pub(crate) enum ReplyShape {
     Generate,
 }
 
-/// What every object of one reply shares.
+/// The fields every object of one reply shares.
 #[derive(Debug, Clone)]
 pub(crate) struct ReplyContext {
     /// The name as the client sent it; Ollama echoes it in `model`.
@@ -42,7 +42,7 @@ pub(crate) struct Output {
 }
 
 impl ReplyContext {
-    /// A `done:false` object, or the start of a final one.
+    /// Builds a `done:false` object, or the start of a final one.
     pub(crate) fn output_object(&self, output: &Output, done: bool) -> Map<String, Value> {
         let mut object = Map::new();
         object.insert("model".to_owned(), Value::String(self.model_name.clone()));
@@ -71,7 +71,7 @@ impl ReplyContext {
         object
     }
 
-    /// The last object: `done:true`, `done_reason` and the metrics.
+    /// Builds the last object: `done:true`, `done_reason` and the metrics.
     pub(crate) fn final_object(&self, output: &Output, done_reason: &str, timings: Option<Timings>, usage: Option<Usage>) -> Value {
         let mut object = self.output_object(output, true);
         object.insert("done_reason".to_owned(), Value::String(done_reason.to_owned()));
@@ -79,7 +79,8 @@ impl ReplyContext {
         Value::Object(object)
     }
 
-    /// A reply without generation: the model was only loaded (`done_reason` "load") or unloaded.
+    /// Builds a reply without generation, for a model only loaded (`done_reason` "load") or
+    /// unloaded.
     pub(crate) fn lifecycle_object(&self, done_reason: &str) -> Value {
         let mut object = self.output_object(&Output::default(), true);
         object.insert("done_reason".to_owned(), Value::String(done_reason.to_owned()));

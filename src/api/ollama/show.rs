@@ -79,7 +79,7 @@ async fn show_reply(state: &AppState, request: Request) -> Result<Response, Olla
     .into_response())
 }
 
-/// The GGUF keys, with `general.architecture`, `general.parameter_count` and
+/// Returns the GGUF keys, with `general.architecture`, `general.parameter_count` and
 /// `<arch>.context_length` set to the context size the model is started with.
 fn model_info(facts: &ModelFacts, basename: Option<&str>) -> Map<String, Value> {
     let mut info = facts.metadata.as_ref().map(|metadata| metadata.model_info.clone()).unwrap_or_default();

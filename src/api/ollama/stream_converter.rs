@@ -16,9 +16,9 @@ pub(crate) struct PromptRecord {
     pub request: Value,
 }
 
-/// The state of one streamed reply. Each event's data gives zero or more objects; the final
-/// `done:true` object comes at `[DONE]`, at a native stop event, or at the end of a stream that
-/// had a finish reason. A stream that breaks off ends with an `{"error":…}` object instead.
+/// The state of one streamed reply, where each event's data gives zero or more objects. The
+/// final `done:true` object comes at `[DONE]`, at a native stop event, or at the end of a stream
+/// that had a finish reason. A stream that breaks off ends with an `{"error":…}` object instead.
 pub(crate) struct StreamConverter {
     context: ReplyContext,
     tool_calls: ToolCallAssembler,
@@ -96,8 +96,8 @@ impl StreamConverter {
         objects
     }
 
-    /// The upstream body ended. Without a finish reason the reply is incomplete, so an error
-    /// object ends the stream rather than a `done:true` one.
+    /// Ends the reply when the upstream body ends. Without a finish reason the reply is
+    /// incomplete, so an error object ends the stream rather than a `done:true` one.
     pub(crate) fn on_end(&mut self) -> Vec<Value> {
         if self.finished {
             return Vec::new();

@@ -49,7 +49,8 @@ fn chat_deltas_become_one_object_each() {
     assert_eq!(produced[1][0]["message"], json!({"role": "assistant", "content": "Hel"}));
     assert_eq!(produced[1][0]["done"], false);
     assert_eq!(produced[2][0]["message"]["content"], "lo");
-    assert!(produced[3].is_empty() && produced[4].is_empty());
+    assert!(produced[3].is_empty());
+    assert!(produced[4].is_empty());
 
     let done = &produced[5][0];
     assert_eq!(done["done"], true);

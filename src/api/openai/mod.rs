@@ -5,6 +5,7 @@ mod models;
 mod passthrough;
 
 pub use error::{openai_error, render_proxy_error, with_retry_after};
+pub(crate) use passthrough::forward_request;
 
 use axum::Router;
 use axum::routing::{get, post};

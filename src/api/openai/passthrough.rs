@@ -14,7 +14,7 @@ pub(crate) async fn forward_by_model(State(state): State<AppState>, request: Req
     }
 }
 
-async fn forward_request(state: &AppState, request: Request) -> Result<Response, ProxyError> {
+pub(crate) async fn forward_request(state: &AppState, request: Request) -> Result<Response, ProxyError> {
     let (parts, body) = request.into_parts();
     let body = read_json_body(&parts.headers, body, state.settings.max_body_bytes).await?;
 
@@ -26,6 +26,8 @@ async fn forward_request(state: &AppState, request: Request) -> Result<Response,
         .ok_or_else(|| ProxyError::UnknownModel(model.clone()))?;
 
     let body = if spec.runtime.supports_tools { body } else { without_tool_fields(body) };
+    // This request starts the model with its configured flags, whatever an earlier `num_ctx` set.
+    state.served.set_context_size(&spec.id, None);
     if state.prompt_log.is_enabled() {
         // NOTE: replies on the OpenAI routes pass through unread, so only the request is logged.
         if let Ok(request) = serde_json::from_slice(&body) {

@@ -47,6 +47,11 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/chat/completions", post(completions::chat_completions))
         .route("/v1/completions", post(completions::text_completions))
         .route("/v1/embeddings", post(embeddings::embeddings))
+        // Routes llama-runner forwards unread; the echo shows what arrived.
+        .route("/v1/audio/transcriptions", post(echo::echo))
+        .route("/v1/rerank", post(echo::echo))
+        .route("/v1/reranking", post(echo::echo))
+        .route("/rerank", post(echo::echo))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

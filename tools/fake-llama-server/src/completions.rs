@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::app::AppState;
 use crate::completion_body::{Completion, CompletionKind};
 use crate::settings::FaultMode;
-use crate::{error_body, stream};
+use crate::{error_body, stream, tool_calls};
 
 pub async fn chat_completions(State(state): State<AppState>, body: Bytes) -> Response {
     complete(state, CompletionKind::Chat, body).await
@@ -57,6 +57,11 @@ async fn complete(state: AppState, kind: CompletionKind, body: Bytes) -> Respons
     // The reply names the request's model when it has one, not the alias.
     let model = model.map_or_else(|| state.model_id.to_string(), str::to_owned);
     let completion = Completion::new(kind, model);
+
+    if kind == CompletionKind::Chat && settings.tool_calls > 0 {
+        guard.finish();
+        return tool_calls::reply(&completion, &request, settings.tool_calls, streamed);
+    }
 
     if streamed {
         return stream::event_stream(completion, settings, guard);

@@ -15,6 +15,7 @@ mod lifecycle;
 mod request_log;
 mod settings;
 mod stream;
+mod tool_calls;
 
 use std::process::ExitCode;
 

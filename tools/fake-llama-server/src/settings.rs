@@ -57,6 +57,9 @@ pub struct FakeSettings {
     pub first_byte_delay: Duration,
     /// `FAKE_CHUNKS`: number of content chunks in a completion.
     pub chunk_count: usize,
+    /// `FAKE_TOOL_CALLS`: when above 0, chat completions reply with this many parallel tool
+    /// calls, or echo the received messages when the last one is a tool result.
+    pub tool_calls: usize,
     /// `FAKE_CHUNKS_BEFORE_EXIT`: content chunks streamed before `exit_mid_stream` exits.
     pub chunks_before_exit: usize,
     /// `FAKE_PID_FILE`: file that gets this process's PID appended at start.
@@ -132,6 +135,7 @@ impl FakeSettings {
             chunk_delay: Duration::from_millis(number("FAKE_CHUNK_DELAY_MS", 0)?),
             first_byte_delay: Duration::from_millis(number("FAKE_FIRST_BYTE_DELAY_MS", 0)?),
             chunk_count: to_count(number("FAKE_CHUNKS", 5)?),
+            tool_calls: to_count(number("FAKE_TOOL_CALLS", 0)?),
             chunks_before_exit: to_count(number("FAKE_CHUNKS_BEFORE_EXIT", 2)?),
             pid_file: read("FAKE_PID_FILE").map(PathBuf::from),
             request_log: read("FAKE_REQUEST_LOG").map(PathBuf::from),
@@ -164,6 +168,7 @@ mod tests {
         assert_eq!(settings.mode, FaultMode::Normal);
         assert_eq!(settings.load_time, Duration::ZERO);
         assert_eq!(settings.chunk_count, 5);
+        assert_eq!(settings.tool_calls, 0);
         assert_eq!(settings.chunks_before_exit, 2);
         assert_eq!(settings.pid_file, None);
     }
