@@ -60,7 +60,9 @@ def runner():
 
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="llama-runner-pytest-"))
     openai_port, ollama_port, management_port = free_port(), free_port(), free_port()
-    parameters = {"ctx_size": 2048, "threads": 2, "parallel": 2, "embeddings": True, "pooling": "mean"}
+    chat_parameters = {"ctx_size": 2048, "threads": 2, "parallel": 2}
+    # The first model also serves embeddings, which llama-server needs switched on with a pooling type.
+    parameters = dict(chat_parameters, embeddings=True, pooling="mean")
     config = {
         "concurrentRunners": 1,
         "proxies": {
@@ -79,7 +81,7 @@ def runner():
                 "model_id": SECOND_MODEL_ID,
                 "model_path": str(GGUF_MODEL),
                 "llama_cpp_runtime": str(LLAMA_SERVER),
-                "parameters": parameters,
+                "parameters": chat_parameters,
             },
         },
     }

@@ -30,11 +30,16 @@ def test_list_shows_every_configured_model(client):
 
 
 def test_show_reports_capabilities_and_model_info(client):
-    shown = client.show(MODEL_ID)
-    assert "completion" in shown.capabilities
+    shown = client.show(SECOND_MODEL_ID)
+    assert shown.capabilities == ["completion"]
     assert shown.modelinfo["general.architecture"] == "gemma3"
     assert shown.modelinfo["gemma3.context_length"] == 2048
     assert shown.details.family == "gemma3"
+
+
+def test_show_of_an_embedding_server_reports_embedding(client):
+    shown = client.show(MODEL_ID)
+    assert shown.capabilities == ["embedding"]
 
 
 def test_show_unknown_model_is_not_found(client):
