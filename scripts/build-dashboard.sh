@@ -12,20 +12,30 @@ log() { echo "build-dashboard: $*" >&2; }
 
 sources=(index.html package.json package-lock.json tsconfig.json vite.config.ts src)
 stamp="dist/index.html"
+up_to_date=false
 if [ -f "$stamp" ] && [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit)" ]; then
-  log "dist/ is newer than the sources; nothing to build"
-  exit 0
+  up_to_date=true
 fi
 
 if ! command -v npm >/dev/null 2>&1; then
+  if [ "$up_to_date" = true ]; then
+    log "dist/ is newer than the sources; npm is missing, so node_modules was not checked"
+    exit 0
+  fi
   log "npm is missing: install Node.js 20.19 or newer with npm, then run this script again"
   exit 1
 fi
 
-# npm ci deletes node_modules first, so run it only when the lock file is newer than the install.
+# The unit tests need node_modules even when dist/ is current. npm ci deletes node_modules
+# first, so run it only when the lock file is newer than the install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing the locked npm packages"
   npm ci --no-audit --no-fund
+fi
+
+if [ "$up_to_date" = true ]; then
+  log "dist/ is newer than the sources; nothing to build"
+  exit 0
 fi
 
 log "building"

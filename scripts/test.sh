@@ -27,6 +27,11 @@ step "building the web dashboard"; scripts/build-dashboard.sh
 step "building the workspace"
 cargo build --workspace --all-targets
 
+step "installing promtool for the /metrics check"
+if ! command -v promtool >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus
+fi
+
 step "running the Rust tests"
 cargo test --workspace -- --test-threads=2
 

@@ -17,10 +17,10 @@ export function startHealthPolling(store: MetricsStore, intervalMs = POLL_INTERV
       return;
     }
     try {
-      // The server answers 503 with the same body when the state is critical.
+      // The server returns the same body with status 503 when the state is critical.
       store.healthReport = await requestJson<HealthReport>('/api/health', {}, [503]);
     } catch {
-      // The WebSocket status already shows a lost server; a 401 opens the key prompt elsewhere.
+      // The WebSocket status already shows a lost server, and the 401 listener opens the key prompt.
       store.healthReport = undefined;
     }
   };

@@ -22,9 +22,9 @@ export interface HealthReport {
 const RANK = { ok: 0, degraded: 1, critical: 2 } as const;
 
 /**
- * Rates the service: unknown while disconnected; otherwise the worse of the server's last report
- * and the live data, where a critical alert is critical, and a warning alert, a failed model or
- * an open breaker is degraded.
+ * Rates the service as unknown while disconnected, else as the worse of the server's last report
+ * and the live data. In the live data a critical alert is critical, and a warning alert, a failed
+ * model or an open breaker is degraded.
  */
 export function healthOf(
   connection: ConnectionStatus,
