@@ -11,6 +11,7 @@ pub mod management;
 pub mod placement;
 pub mod pool;
 pub mod proxy;
+pub mod reload;
 pub mod scheduler;
 pub mod server;
 pub mod supervisor;

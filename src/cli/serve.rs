@@ -25,7 +25,10 @@ pub async fn serve(config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     };
     log_loaded(&loaded);
 
-    let server = BoundServer::bind(loaded.settings).await.context("cannot start the API servers")?;
+    let server = BoundServer::bind(loaded.settings)
+        .await
+        .context("cannot start the API servers")?
+        .reload_from(loaded.path.clone());
     let shutdown = CancellationToken::new();
     tokio::spawn(cancel_on_signal(shutdown.clone()));
     server.serve(shutdown).await;

@@ -3,11 +3,13 @@
 
 pub mod api_key;
 mod breakers;
+mod config_reload;
 mod error;
 mod figures;
 mod health;
 mod log_follow;
 mod logs;
+mod model_memory;
 mod models;
 mod websocket;
 
@@ -39,6 +41,7 @@ pub fn management_router(state: AppState) -> Router {
         .route("/api/alerts", get(figures::alerts))
         .route("/api/breakers", get(breakers::list_breakers))
         .route("/api/breakers/{model}/reset", post(breakers::reset_breaker))
+        .route("/api/config/reload", post(config_reload::reload))
         .route("/ws", get(websocket::upgrade))
         .route_layer(from_fn_with_state(keys, api_key::require_management_key));
 

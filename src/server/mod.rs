@@ -1,5 +1,15 @@
 //! Binding the API ports and running until a shutdown signal.
 
+mod live_routers;
+mod reloading;
+
+use std::path::PathBuf;
+
+use live_routers::{LiveRouters, MANAGEMENT_API, OLLAMA_API, OPENAI_API};
+use reloading::start_reloading;
+
+use crate::reload::ListenerSet;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,11 +20,12 @@ use tokio_util::sync::CancellationToken;
 
 use tokio::time::Instant;
 
-use crate::api::{AppState, PromptLog, ServedSettings, lmstudio_router, ollama_router};
+use crate::api::{AppState, PromptLog, ServedSettings};
 use crate::breaker::BreakerRegistry;
-use crate::management::{ApiKeys, ApiPortKeys, management_router, require_api_port_key};
+use crate::management::{ApiKeys, ApiPortKeys, require_api_port_key};
 use crate::config::Settings;
 use crate::gguf::{MetadataCache, default_cache_dir};
+use crate::placement::MemoryPlacement;
 use crate::pool::{ModelPool, PoolTimings};
 use crate::proxy::upstream_client;
 use crate::telemetry::{ApiPort, ModelDirectory, Telemetry, UnknownRule, scope_requests, start_sampling};
@@ -35,7 +46,9 @@ pub enum ServeError {
 /// The API listeners, bound and ready to serve.
 pub struct BoundServer {
     state: AppState,
-    listeners: Vec<(&'static str, TcpListener, Router)>,
+    listeners: Vec<(&'static str, TcpListener)>,
+    routers: LiveRouters,
+    config_path: Option<PathBuf>,
 }
 
 impl BoundServer {
@@ -55,9 +68,11 @@ impl BoundServer {
             tracing::info!(path = %path.display(), "prompt logging is on");
         }
         let telemetry = Telemetry::new(&settings.metrics, &settings.alerts)?;
+        // Reads the machine's memory and GPUs once: the budget does not follow later changes.
+        let placement = Arc::new(MemoryPlacement::from_config(settings.memory_budget.as_ref()));
         let state = AppState {
             telemetry,
-            pool: ModelPool::spawn(settings.concurrent_runners, timings, breakers),
+            pool: ModelPool::spawn_with_placement(settings.concurrent_runners, timings, breakers, placement),
             upstream: upstream_client(),
             settings: settings.clone(),
             metadata: Arc::new(MetadataCache::new(default_cache_dir())),
@@ -66,33 +81,32 @@ impl BoundServer {
         };
 
         let mut listeners = Vec::new();
-        if settings.proxies.lmstudio.enabled {
-            let address = SocketAddr::new(settings.host, settings.proxies.lmstudio_port());
-            let listener = bind("OpenAI and LM Studio", address).await?;
-            let router = api_port_layers(lmstudio_router(state.clone()), &state, ApiPort::OpenAi);
-            listeners.push(("OpenAI and LM Studio", listener, router));
+        for (api, address) in listener_addresses(&settings) {
+            if let Some(address) = address {
+                listeners.push((api, bind(api, address).await?));
+            }
         }
-        if settings.proxies.ollama.enabled {
-            let address = SocketAddr::new(settings.host, settings.proxies.ollama_port());
-            let listener = bind("Ollama", address).await?;
-            let router = api_port_layers(ollama_router(state.clone()), &state, ApiPort::Ollama);
-            listeners.push(("Ollama", listener, router));
-        }
+        let routers = LiveRouters::new(&state);
 
-        if settings.dashboard.enabled {
-            let address = SocketAddr::new(settings.dashboard.host, settings.dashboard.port);
-            let listener = bind("management", address).await?;
-            listeners.push(("management", listener, management_router(state.clone())));
-        }
+        Ok(Self {
+            state,
+            listeners,
+            routers,
+            config_path: None,
+        })
+    }
 
-        Ok(Self { state, listeners })
+    /// Reloads the config from `path` when the file changes, on SIGHUP and on
+    /// `POST /api/config/reload`.
+    pub fn reload_from(mut self, path: PathBuf) -> Self {
+        self.config_path = Some(path);
+        self
     }
 
     /// Serves until `shutdown` fires, then lets requests in flight finish for up to the stop grace
     /// period and stops every model process.
     pub async fn serve(self, shutdown: CancellationToken) {
         let grace = self.state.settings.stop_grace;
-        let mut servers = tokio::task::JoinSet::new();
         let directory = ModelDirectory {
             pool: self.state.pool.clone(),
             settings: self.state.settings.clone(),
@@ -100,23 +114,20 @@ impl BoundServer {
         };
         start_sampling(directory, shutdown.clone());
 
-        for (api, listener, router) in self.listeners {
-            let address = listener.local_addr().ok();
-            tracing::info!(api, address = ?address, "listening");
-            let shutdown = shutdown.clone();
-            servers.spawn(async move {
-                let served = axum::serve(listener, router)
-                    .with_graceful_shutdown(async move { shutdown.cancelled().await })
-                    .await;
-                if let Err(error) = served {
-                    tracing::error!(api, error = %error, "API server failed");
-                }
-            });
+        let mut servers = ListenerSet::new(shutdown.clone());
+        for (api, listener) in self.listeners {
+            servers.serve(api, listener, self.routers.for_api(api).clone());
         }
+        let servers = Arc::new(tokio::sync::Mutex::new(servers));
+        let _watcher = match &self.config_path {
+            Some(path) => start_reloading(path.clone(), &self.state, &self.routers, servers.clone(), &shutdown),
+            None => None,
+        };
 
         shutdown.cancelled().await;
         tracing::info!(grace_seconds = grace.as_secs(), "shutting down: waiting for requests in flight");
-        let drained = tokio::time::timeout(grace, async { while servers.join_next().await.is_some() {} }).await;
+        let mut servers = servers.lock().await;
+        let drained = tokio::time::timeout(grace, servers.drain()).await;
         if drained.is_err() {
             tracing::warn!("requests still in flight after the stop grace period; closing them");
             servers.abort_all();
@@ -131,9 +142,25 @@ impl BoundServer {
     }
 }
 
+/// The address of each listener, or `None` where it is switched off.
+pub(crate) fn listener_addresses(settings: &Settings) -> [(&'static str, Option<SocketAddr>); 3] {
+    let proxies = &settings.proxies;
+    [
+        (
+            OPENAI_API,
+            proxies.lmstudio.enabled.then(|| SocketAddr::new(settings.host, proxies.lmstudio_port())),
+        ),
+        (OLLAMA_API, proxies.ollama.enabled.then(|| SocketAddr::new(settings.host, proxies.ollama_port()))),
+        (
+            MANAGEMENT_API,
+            settings.dashboard.enabled.then(|| SocketAddr::new(settings.dashboard.host, settings.dashboard.port)),
+        ),
+    ]
+}
+
 /// Wraps an API router: the port's API key check outermost, so that a refused request reaches
 /// nothing, then the request scope that lets forwarded requests be recorded.
-fn api_port_layers(router: Router, state: &AppState, port: ApiPort) -> Router {
+pub(crate) fn api_port_layers(router: Router, state: &AppState, port: ApiPort) -> Router {
     let proxies = &state.settings.proxies;
     let key = match port {
         ApiPort::OpenAi => proxies.lmstudio.api_key.as_deref(),

@@ -1,0 +1,110 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::listener_addresses;
+use super::live_routers::LiveRouters;
+use crate::api::AppState;
+use crate::config::Settings;
+use crate::reload::{ApplySettings, ListenerSet, ReloadPlan, ReloadTrigger, spawn_reloader, watch_config_file};
+
+/// Applies a reloaded config to the running service.
+struct ServerApplier {
+    state: AppState,
+    routers: LiveRouters,
+    listeners: Arc<Mutex<ListenerSet>>,
+}
+
+impl ApplySettings for ServerApplier {
+    fn apply(&mut self, settings: Arc<Settings>, plan: &ReloadPlan) {
+        let pool = &self.state.pool;
+        let now = Instant::now();
+
+        for model in plan.removed.iter().chain(&plan.relaunched) {
+            pool.unload(model.clone());
+        }
+        for model in &plan.ttl_changed {
+            let ttl = settings.model(model).and_then(|spec| spec.ttl);
+            pool.set_idle_ttl(model.clone(), ttl);
+        }
+        for model in &plan.breaker_changed {
+            if let Some(spec) = settings.model(model) {
+                pool.breakers().set_config(model, spec.breaker.clone(), now);
+            }
+        }
+
+        self.state.settings = settings.clone();
+        self.routers.replace_all(&self.state);
+
+        if plan.listeners_changed {
+            let listeners = self.listeners.clone();
+            let routers = self.routers.clone();
+            tokio::spawn(async move {
+                let mut listeners = listeners.lock().await;
+                for (api, address) in listener_addresses(&settings) {
+                    listeners.rebind(api, address, routers.for_api(api)).await;
+                }
+            });
+        }
+    }
+
+    fn rejected(&mut self, problems: &[String]) {
+        for problem in problems {
+            tracing::warn!(problem = %problem, "reloaded config is invalid");
+        }
+        // NOTE: the rejection is logged and returned by POST /api/config/reload, but it does
+        // not raise an alert on the dashboard yet.
+    }
+}
+
+/// Starts the reloader, the file watcher and the SIGHUP listener. Returns the watcher, which
+/// must be kept alive for as long as the file should be watched.
+pub(super) fn start_reloading(
+    path: PathBuf,
+    state: &AppState,
+    routers: &LiveRouters,
+    listeners: Arc<Mutex<ListenerSet>>,
+    shutdown: &CancellationToken,
+) -> Option<notify::RecommendedWatcher> {
+    let applier = ServerApplier {
+        state: state.clone(),
+        routers: routers.clone(),
+        listeners,
+    };
+    let trigger = spawn_reloader(path.clone(), state.settings.clone(), applier);
+    routers.install_trigger(&trigger, state);
+    spawn_sighup_listener(trigger.clone(), shutdown.clone());
+
+    match watch_config_file(&path, trigger) {
+        Ok(watcher) => Some(watcher),
+        Err(error) => {
+            tracing::warn!(config = %path.display(), error = %error, "cannot watch the config file; reload with SIGHUP or POST /api/config/reload");
+            None
+        }
+    }
+}
+
+fn spawn_sighup_listener(trigger: ReloadTrigger, shutdown: CancellationToken) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP");
+            return;
+        };
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                received = hangups.recv() => {
+                    if received.is_none() {
+                        return;
+                    }
+                    trigger.request("SIGHUP");
+                }
+            }
+        }
+    });
+}
