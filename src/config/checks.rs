@@ -55,7 +55,7 @@ pub(crate) fn inspect(bytes: &[u8], depth: CheckDepth) -> Inspection {
     follow_on.extend(discovery.problems);
     let sources = model_sources(&raw, &discovery.models);
     for source in &sources {
-        follow_on.extend(model_file_problems(source, depth));
+        follow_on.extend(model_file_problems(source, depth, raw.memory_budget.as_ref()));
     }
     let (lookup, found_runtimes) = lookup_problems(runtime_uses(&raw, &sources), depth);
     follow_on.extend(lookup);

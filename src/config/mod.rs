@@ -59,6 +59,8 @@ pub struct Settings {
     pub circuit_breaker: crate::breaker::BreakerConfig,
     pub metrics: crate::telemetry::MetricsConfig,
     pub alerts: crate::telemetry::AlertsConfig,
+    /// `memoryBudget`, resolved against the machine when the pool starts.
+    pub memory_budget: Option<crate::placement::MemoryBudgetConfig>,
     /// Models by API id.
     pub models: BTreeMap<Arc<str>, Arc<ModelSpec>>,
 }
@@ -89,6 +91,7 @@ impl Settings {
             circuit_breaker: raw.circuit_breaker.clone(),
             metrics: raw.metrics.clone(),
             alerts: raw.alerts.clone(),
+            memory_budget: raw.memory_budget.clone(),
             models,
         })
     }

@@ -9,12 +9,17 @@ use super::memory_budget::memory_budget_problems;
 use super::model_source::ModelSource;
 use super::problem::ConfigProblem;
 use crate::gguf::read_gguf_file;
+use crate::placement::MemoryBudgetConfig;
 
 const GGUF_MAGIC: &[u8; 4] = b"GGUF";
 
 /// At start-up a file must exist, be readable and begin with the GGUF magic. A full check also
 /// reads the whole header, which is where a truncated or corrupt file shows.
-pub(crate) fn model_file_problems(source: &ModelSource, depth: CheckDepth) -> Vec<ConfigProblem> {
+pub(crate) fn model_file_problems(
+    source: &ModelSource,
+    depth: CheckDepth,
+    budget: Option<&MemoryBudgetConfig>,
+) -> Vec<ConfigProblem> {
     let Some(file) = source.entry.model_path.as_deref() else {
         return Vec::new();
     };
@@ -34,7 +39,7 @@ pub(crate) fn model_file_problems(source: &ModelSource, depth: CheckDepth) -> Ve
     }
 
     match read_gguf_file(file) {
-        Ok(header) => memory_budget_problems(&path, source, &header),
+        Ok(header) => memory_budget_problems(&path, source, &header, budget),
         // The reader's message starts with the file's path.
         Err(gguf_error) => error(format!("not a valid GGUF file: {gguf_error}")),
     }
@@ -88,7 +93,7 @@ mod tests {
 
     #[test]
     fn missing_file_is_an_error_at_start() {
-        let problems = model_file_problems(&source_for(Path::new("/nonexistent/m.gguf")), CheckDepth::Start);
+        let problems = model_file_problems(&source_for(Path::new("/nonexistent/m.gguf")), CheckDepth::Start, None);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].path, "models.A.model_path");
         assert!(problems[0].message.contains("not found"), "{}", problems[0].message);
@@ -97,7 +102,7 @@ mod tests {
     #[test]
     fn wrong_magic_is_an_error_at_start() {
         let path = temp_file("magic", b"PK\x03\x04 not gguf");
-        let problems = model_file_problems(&source_for(&path), CheckDepth::Start);
+        let problems = model_file_problems(&source_for(&path), CheckDepth::Start, None);
         let _ = std::fs::remove_file(&path);
         assert_eq!(problems.len(), 1);
         assert!(problems[0].message.contains("not a GGUF file"), "{}", problems[0].message);
@@ -106,8 +111,8 @@ mod tests {
     #[test]
     fn truncated_header_fails_only_the_full_check() {
         let path = temp_file("truncated", b"GGUF");
-        let at_start = model_file_problems(&source_for(&path), CheckDepth::Start);
-        let full = model_file_problems(&source_for(&path), CheckDepth::Full);
+        let at_start = model_file_problems(&source_for(&path), CheckDepth::Start, None);
+        let full = model_file_problems(&source_for(&path), CheckDepth::Full, None);
         let _ = std::fs::remove_file(&path);
         assert!(at_start.is_empty(), "{at_start:?}");
         assert_eq!(full.len(), 1);

@@ -10,6 +10,7 @@ use super::defaults;
 use super::models_dir::ModelsDir;
 use super::timeouts::TimeoutSettings;
 use crate::breaker::{BreakerConfig, BreakerOverride};
+use crate::placement::MemoryBudgetConfig;
 use crate::telemetry::{AlertsConfig, MetricsConfig};
 
 /// The whole `config.json`. Keys keep the spelling of the original llama-runner, so old files load.
@@ -61,6 +62,11 @@ pub struct RawConfig {
     pub metrics: MetricsConfig,
     #[serde(default)]
     pub alerts: AlertsConfig,
+    /// Memory the model processes may use together: `"auto"`, `{"mode": "auto", "reserveBytes":
+    /// N}`, or bytes per device such as `{"cpu": 8000000000, "gpu0": 24000000000}`. Absent, only
+    /// `concurrentRunners` limits how many models run.
+    #[serde(rename = "memoryBudget", default, skip_serializing_if = "Option::is_none")]
+    pub memory_budget: Option<MemoryBudgetConfig>,
 }
 
 /// The management port: health, circuit breakers, and later metrics and the web dashboard.

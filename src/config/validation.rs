@@ -32,6 +32,10 @@ pub fn validate(raw: &RawConfig) -> Vec<ConfigProblem> {
         problems.push(ConfigProblem::error("circuitBreaker", error.to_string()));
     }
 
+    for message in raw.memory_budget.iter().flat_map(|budget| budget.problems()) {
+        problems.push(ConfigProblem::error("memoryBudget", message));
+    }
+
     problems.extend(default_parameter_problems(raw));
 
     for (display_name, entry) in &raw.models {

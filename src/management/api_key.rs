@@ -34,7 +34,7 @@ impl ApiKeys {
     }
 
     /// True when `presented` equals one of the keys. Every key is compared, each in constant
-    /// time over digests of equal length, so the time taken tells nothing about the keys.
+    /// time over digests of equal length, so the time taken reveals nothing about the keys.
     pub fn accepts(&self, presented: &str) -> bool {
         let presented = digest(presented);
         let mut matched = subtle::Choice::from(0);
@@ -49,7 +49,7 @@ fn digest(key: &str) -> [u8; 32] {
     Sha256::digest(key.as_bytes()).into()
 }
 
-/// Why a request was refused.
+/// Reason a request was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Refusal {
     Missing,
@@ -66,7 +66,7 @@ impl Refusal {
     }
 }
 
-/// Checks the key of a request; `query_allowed` also reads the `api_key` query parameter.
+/// Checks the key of a request. With `query_allowed`, the `api_key` query parameter counts too.
 fn check(keys: &ApiKeys, request: &Request, query_allowed: bool) -> Result<(), Refusal> {
     if !keys.is_required() {
         return Ok(());
@@ -130,7 +130,7 @@ fn unauthorized(body: serde_json::Value) -> Response {
     response
 }
 
-/// Middleware of the management routes: a key is required when any key is configured; the
+/// Middleware of the management routes, which require a key when any key is configured. The
 /// WebSocket upgrade at `/ws` also takes it from `?api_key=`, because browsers cannot set
 /// headers on a WebSocket.
 pub async fn require_management_key(State(keys): State<ApiKeys>, request: Request, next: Next) -> Response {
@@ -138,7 +138,7 @@ pub async fn require_management_key(State(keys): State<ApiKeys>, request: Reques
     match check(&keys, &request, query_allowed) {
         Ok(()) => next.run(request).await,
         Err(refusal) => {
-            tracing::debug!(path = %request.uri().path(), reason = ?refusal, "management request refused: API key");
+            tracing::debug!(path = %request.uri().path(), reason = ?refusal, "management request rejected: missing or invalid API key");
             unauthorized(json!({"error": refusal.message(query_allowed)}))
         }
     }
@@ -163,7 +163,7 @@ pub async fn require_api_port_key(State(port): State<ApiPortKeys>, request: Requ
     };
 
     let path = request.uri().path();
-    tracing::debug!(path = %path, reason = ?refusal, "API request refused: API key");
+    tracing::debug!(path = %path, reason = ?refusal, "API request rejected: missing or invalid API key");
     let message = refusal.message(false);
     let ollama_style = port.port == ApiPort::Ollama && (path.starts_with("/api/") || path == "/");
     if ollama_style {

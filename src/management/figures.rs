@@ -12,19 +12,19 @@ use serde_json::{Value, json};
 
 use super::directory;
 use crate::api::AppState;
+use crate::telemetry::prometheus::PROMETHEUS_TEXT_CONTENT_TYPE;
 
-/// The Prometheus text exposition (OpenMetrics 1.0 text, which Prometheus reads).
+/// Returns the Prometheus text exposition.
 pub(crate) async fn prometheus(State(state): State<AppState>) -> Response {
     let text = directory(&state).prometheus_text();
     let mut response = text.into_response();
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
-    );
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(PROMETHEUS_TEXT_CONTENT_TYPE));
     response
 }
 
-/// The latest system and model samples, and the kept history.
+/// Returns the latest system and model samples, and the kept history.
 pub(crate) async fn samples(State(state): State<AppState>) -> Json<Value> {
     let history = state.telemetry.history();
     let models: BTreeMap<_, _> = history
@@ -46,7 +46,7 @@ pub(crate) struct RequestsQuery {
     limit: Option<usize>,
 }
 
-/// The latest requests, oldest first.
+/// Returns the latest requests, oldest first.
 pub(crate) async fn requests(State(state): State<AppState>, Query(query): Query<RequestsQuery>) -> Json<Value> {
     let mut requests = state.telemetry.requests();
     if let Some(model) = &query.model {

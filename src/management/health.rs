@@ -16,7 +16,7 @@ use crate::telemetry::alerts::AlertLevel;
 /// How long a port check waits for the connection.
 const PORT_CHECK_TIMEOUT: Duration = Duration::from_millis(500);
 
-/// Liveness only: answers while the process runs.
+/// Returns `ok` while the process runs: a liveness check only.
 pub(crate) async fn liveness() -> &'static str {
     "ok"
 }
@@ -43,9 +43,9 @@ pub(crate) struct HealthReport {
     checks: Vec<Check>,
 }
 
-/// The overall state: `critical` (503) when an API port does not accept connections or a
-/// critical alert is active; `degraded` when a model failed, a breaker is open or a warning is
-/// active; else `ok`.
+/// Returns the overall state and its checks. It is `critical` (503) when an API port does not
+/// accept connections or a critical alert is active. It is `degraded` when a model failed, a
+/// breaker is open or a warning is active, and `ok` otherwise.
 pub(crate) async fn overall(State(state): State<AppState>) -> Response {
     let mut checks = Vec::new();
     let proxies = &state.settings.proxies;

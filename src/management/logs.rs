@@ -36,7 +36,7 @@ fn tail_of(query: &TailQuery) -> usize {
     query.tail.unwrap_or(DEFAULT_TAIL).min(LogBuffer::DEFAULT_CAPACITY)
 }
 
-/// The last lines of the model's latest process; none for a model never started.
+/// Returns the last lines of the model's latest process, or none for a model never started.
 pub(crate) async fn tail(State(state): State<AppState>, Path(id): Path<String>, Query(query): Query<TailQuery>) -> Response {
     let Some(spec) = state.settings.model(&id) else {
         return management_error(StatusCode::NOT_FOUND, &format!("model '{id}' not found"));
@@ -51,7 +51,7 @@ pub(crate) async fn tail(State(state): State<AppState>, Path(id): Path<String>, 
     Json(json!({"model": spec.id, "lines": lines})).into_response()
 }
 
-/// The last `tail` lines, then every new line as it is written, until the client leaves.
+/// Streams the last `tail` lines, then every new line as it is written, until the client leaves.
 pub(crate) async fn stream(State(state): State<AppState>, Path(id): Path<String>, Query(query): Query<TailQuery>) -> Response {
     let Some(spec) = state.settings.model(&id) else {
         return management_error(StatusCode::NOT_FOUND, &format!("model '{id}' not found"));

@@ -10,25 +10,38 @@ use serde_json::json;
 
 use super::directory;
 use super::error::management_error;
+use super::model_memory::{memory_budget, model_memory};
 use crate::api::AppState;
 
-/// Extra time an unload may take beyond the stop grace period before the answer stops waiting.
+/// Extra time an unload may take beyond the stop grace period before the response is sent anyway.
 const UNLOAD_MARGIN: Duration = Duration::from_secs(5);
 
-/// Every configured model with its state and figures.
+/// Lists every configured model with its state, figures and memory, and the memory budget.
 pub(crate) async fn list(State(state): State<AppState>) -> Json<serde_json::Value> {
-    Json(json!({"models": directory(&state).all()}))
+    let mut models = Vec::new();
+    for model in directory(&state).all() {
+        let memory = model_memory(&state, &model.id, model.pid).await;
+        let mut entry = json!(model);
+        entry["memory"] = memory;
+        models.push(entry);
+    }
+    Json(json!({"models": models, "memory_budget": memory_budget(&state)}))
 }
 
 pub(crate) async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     match directory(&state).get(&id) {
-        Some(model) => Json(model).into_response(),
+        Some(model) => {
+            let memory = model_memory(&state, &model.id, model.pid).await;
+            let mut entry = json!(model);
+            entry["memory"] = memory;
+            Json(entry).into_response()
+        }
         None => unknown_model(&id),
     }
 }
 
 /// Starts the model and waits until it is ready (200 with the model) or failed (503 with the
-/// reason and the model). A model already running is answered at once.
+/// reason and the model). A model already running returns at once.
 pub(crate) async fn load(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let Some(spec) = state.settings.model(&id).cloned() else {
         return unknown_model(&id);
@@ -85,7 +98,7 @@ fn has_process(state: &str) -> bool {
 }
 
 /// Waits until none of `models` has a process, for at most the stop grace period and a margin.
-/// Requests still in flight may hold a model past that; the answer then shows it `draining`.
+/// Requests still in flight may hold a model past that, and the response then shows it `draining`.
 async fn wait_until_stopped(state: &AppState, models: &[std::sync::Arc<str>]) {
     let mut changes = state.pool.status().subscribe();
     let deadline = tokio::time::Instant::now() + state.settings.stop_grace + UNLOAD_MARGIN;

@@ -38,7 +38,7 @@ pub(crate) async fn upgrade(State(state): State<AppState>, upgrade: WebSocketUpg
         .on_upgrade(move |socket| serve_client(socket, state))
 }
 
-/// Why a send gave up.
+/// Reason a send failed.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum SendFailure {
     TimedOut,
@@ -156,7 +156,7 @@ where
     Ok(())
 }
 
-/// The keys the management port accepts: the API ports' keys and `dashboard.api_key`.
+/// Returns the keys the management port accepts: the API ports' keys and `dashboard.api_key`.
 pub(crate) fn management_keys(state: &AppState) -> ApiKeys {
     let settings = &state.settings;
     ApiKeys::new([

@@ -107,7 +107,7 @@ mod tests {
     }
 
     #[test]
-    fn estimate_over_a_limit_names_device_estimate_and_budget() {
+    fn over_limit_message_names_both() {
         let estimate: Footprint = [(Device::Cpu, GIB), (Device::Gpu(0), 30 * GIB)].into_iter().collect();
 
         let message = fits_budget(&estimate, &budget()).unwrap_err();

@@ -24,7 +24,7 @@ pub const DEFAULT_RESERVE_PERCENT: f64 = 10.0;
 pub enum MemoryBudgetConfig {
     Mode(BudgetMode),
     Auto(AutoBudget),
-    /// Bytes per device: `cpu`, `gpu0`, `gpu1`, …; devices not named are not limited.
+    /// Bytes per device: `cpu`, `gpu0`, `gpu1`, …. Devices not named are not limited.
     Explicit(BTreeMap<Device, u64>),
 }
 
@@ -50,7 +50,7 @@ pub struct AutoBudget {
 
 impl MemoryBudgetConfig {
     /// Returns the budget for `system`. For `"auto"` every device found gets its available
-    /// memory less the reserve; an explicit budget is used as written.
+    /// memory less the reserve. An explicit budget is used as written.
     pub fn resolve(&self, system: &SystemMemory) -> MemoryBudget {
         let (reserve_bytes, reserve_percent) = match self {
             MemoryBudgetConfig::Explicit(limits) => return MemoryBudget::new(limits.clone()),
@@ -129,7 +129,7 @@ mod tests {
     fn auto_keeps_the_larger_default_reserve() {
         let budget = parse(json!("auto")).unwrap().resolve(&system());
 
-        // 10 % of 64 GiB is more than 1 GiB; 10 % of 24 GiB is 2.4 GiB.
+        // 10 % of 64 GiB is more than 1 GiB, and 10 % of 24 GiB is 2.4 GiB.
         assert_eq!(budget.limit(Device::Cpu), Some(40 * GIB - (64 * GIB) / 10));
         assert_eq!(budget.limit(Device::Gpu(0)), Some(23 * GIB - ((24 * GIB) as f64 * 0.1) as u64));
     }

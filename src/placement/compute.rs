@@ -2,8 +2,8 @@
 //! compute buffers that hold a batch's activations, the logits buffer, and the runtime itself.
 //!
 //! The formulas are fitted to the buffer sizes the test llama-server printed for gemma-3-270m on
-//! a CPU ("CPU compute buffer size", "CPU output buffer size") and to its resident memory after
-//! a first request; docs/memory.md has the runs. They are estimates, not llama.cpp's graph
+//! a CPU ("CPU compute buffer size", "CPU output buffer size"), and to its resident memory after
+//! a first request. docs/memory.md lists the runs. They are estimates, not llama.cpp's graph
 //! allocator.
 
 use super::device::Device;
@@ -116,13 +116,13 @@ mod tests {
     }
 
     #[test]
-    fn output_buffer_holds_one_row_of_logits_per_slot() {
+    fn output_buffer_per_slot() {
         assert_eq!(mib(cpu_allowances(&["-np", "1"]).output.bytes(Device::Cpu)), 1.0);
         assert_eq!(mib(cpu_allowances(&["-np", "4"]).output.bytes(Device::Cpu)), 4.0);
     }
 
     #[test]
-    fn full_offload_moves_the_compute_buffer_to_the_gpu() {
+    fn full_offload_compute_on_gpu() {
         let shape = gemma_270m();
         let options = LaunchOptions::default();
         let layout = KvLayout::of(&shape, &options);

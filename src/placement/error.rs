@@ -1,4 +1,4 @@
-//! Why a model's memory could not be estimated.
+//! Errors of the memory estimate.
 
 use std::path::PathBuf;
 

@@ -97,7 +97,7 @@ mod tests {
     }
 
     #[test]
-    fn projector_goes_with_the_first_gpu_unless_kept_on_cpu() {
+    fn projector_device_follows_offload() {
         let gpu = [GpuShare {
             device: Device::Gpu(0),
             weight: 1,

@@ -10,7 +10,7 @@ use super::estimate::{MemoryEstimate, estimate_memory};
 use super::launch_options::LaunchOptions;
 use super::layer_devices::GpuShare;
 use super::model_shape::ModelShape;
-use crate::gguf::{GgufError, MetadataValue, read_gguf_file, split_part_paths};
+use crate::gguf::{GgufError, GgufFile, MetadataValue, read_gguf_file, split_part_paths};
 
 /// Model shapes by path. A file counts as unchanged while its size and modification time do.
 #[derive(Debug, Default)]
@@ -30,13 +30,17 @@ impl Estimator {
     pub fn estimate(&self, model_path: &Path, flags: &[String], gpus: &[GpuShare]) -> Result<MemoryEstimate, EstimateError> {
         let options = LaunchOptions::from_flags(flags)?;
         let shape = self.shape(model_path)?;
-        let projector_bytes = match &options.projector {
-            Some(projector) => std::fs::metadata(projector).map(|stat| stat.len()).map_err(|error| EstimateError::Gguf {
-                path: projector.clone(),
-                source: GgufError::io(projector, &error),
-            })?,
-            None => 0,
-        };
+        let projector_bytes = projector_bytes(&options)?;
+        Ok(estimate_memory(&shape, &options, gpus, projector_bytes))
+    }
+
+    /// Estimates the model whose first (or only) part at `path` is already parsed as `first`,
+    /// reading only the other parts of a split model. Not cached.
+    pub fn estimate_parsed(path: &Path, first: &GgufFile, flags: &[String], gpus: &[GpuShare]) -> Result<MemoryEstimate, EstimateError> {
+        let options = LaunchOptions::from_flags(flags)?;
+        let other_parts = read_other_parts(path, first)?;
+        let shape = ModelShape::from_gguf(path, first, &other_parts)?;
+        let projector_bytes = projector_bytes(&options)?;
         Ok(estimate_memory(&shape, &options, gpus, projector_bytes))
     }
 
@@ -68,12 +72,20 @@ impl Estimator {
 }
 
 fn read_shape(path: &Path) -> Result<ModelShape, EstimateError> {
+    let first = read_gguf_file(path).map_err(|source| EstimateError::Gguf {
+        path: path.to_owned(),
+        source,
+    })?;
+    let other_parts = read_other_parts(path, &first)?;
+    ModelShape::from_gguf(path, &first, &other_parts)
+}
+
+/// Reads the parts after `first` of a split model; none for a single file.
+fn read_other_parts(path: &Path, first: &GgufFile) -> Result<Vec<GgufFile>, EstimateError> {
     let gguf_error = |source: GgufError| EstimateError::Gguf {
         path: path.to_owned(),
         source,
     };
-    let first = read_gguf_file(path).map_err(gguf_error)?;
-
     let split_count = first.metadata.get("split.count").and_then(MetadataValue::as_u64).unwrap_or(1);
     let mut other_parts = Vec::new();
     if split_count > 1 {
@@ -84,7 +96,18 @@ fn read_shape(path: &Path) -> Result<ModelShape, EstimateError> {
             }
         }
     }
-    ModelShape::from_gguf(path, &first, &other_parts)
+    Ok(other_parts)
+}
+
+/// Size of the `--mmproj` file, 0 without one.
+fn projector_bytes(options: &LaunchOptions) -> Result<u64, EstimateError> {
+    let Some(projector) = &options.projector else {
+        return Ok(0);
+    };
+    std::fs::metadata(projector).map(|stat| stat.len()).map_err(|error| EstimateError::Gguf {
+        path: projector.clone(),
+        source: GgufError::io(projector, &error),
+    })
 }
 
 fn fingerprint(path: &Path) -> Result<(u64, SystemTime), EstimateError> {

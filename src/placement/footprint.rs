@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::device::Device;
 
-/// Bytes on each device. A device that is absent holds 0 bytes.
+/// Bytes on each device. An absent device has 0 bytes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Footprint(BTreeMap<Device, u64>);

@@ -67,7 +67,7 @@ impl KvLayout {
 /// Bytes of the KV cache on each device: each layer's cache lives with its layer, or on the
 /// CPU with `--no-kv-offload`.
 // NOTE: recurrent state (Mamba, RWKV and the recurrent layers of hybrid models) and the
-// compressed cache of MLA models (DeepSeek 2 and 3) are not modelled; their layers count as
+// compressed cache of MLA models (DeepSeek 2 and 3) are not modelled. Their layers count as
 // plain attention layers with the heads the file gives.
 pub fn kv_cache_bytes(shape: &ModelShape, options: &LaunchOptions, layout: &KvLayout, layers: &LayerDevices) -> Footprint {
     let mut cache = Footprint::new();

@@ -8,7 +8,7 @@ use super::tensor_override::{InvalidOverride, TensorOverride};
 const DEFAULT_UBATCH: u64 = 512;
 /// llama-server's default logical batch size (`--batch-size`), in tokens.
 const DEFAULT_BATCH: u64 = 2048;
-/// Slots llama-server runs when `--parallel` is unset or -1 ("auto"); it then also unifies the
+/// Slots llama-server runs when `--parallel` is unset or -1 ("auto"). It then also unifies the
 /// KV cache (`tools/server/server.cpp`).
 pub const AUTO_PARALLEL: u64 = 4;
 
@@ -24,7 +24,7 @@ pub enum GpuLayers {
 /// Memory-relevant launch settings. `None` means the flag was not given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaunchOptions {
-    /// `--ctx-size`; `None` or 0 means the trained context length.
+    /// `--ctx-size`. `None` or 0 means the trained context length.
     pub context_size: Option<u64>,
     pub gpu_layers: GpuLayers,
     /// `--override-tensor` rules in the order given, then the ones `--cpu-moe` and
@@ -32,7 +32,7 @@ pub struct LaunchOptions {
     pub tensor_overrides: Vec<TensorOverride>,
     pub cache_type_k: CacheType,
     pub cache_type_v: CacheType,
-    /// `--parallel`; `None` for auto.
+    /// `--parallel`, or `None` for auto.
     pub parallel: Option<u64>,
     /// `--kv-unified` / `--no-kv-unified`.
     pub kv_unified: Option<bool>,

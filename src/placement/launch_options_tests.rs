@@ -54,7 +54,7 @@ fn cache_types_and_offload() {
 }
 
 #[test]
-fn overrides_keep_their_order_and_moe_rules_come_last() {
+fn overrides_keep_order_moe_last() {
     let options = parse(&["--cpu-moe", "-ot", r"blk\.0\.=CUDA1,exps=CPU"]).unwrap();
 
     let devices: Vec<Device> = options.tensor_overrides.iter().map(|rule| rule.device).collect();

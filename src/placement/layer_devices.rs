@@ -1,6 +1,6 @@
-//! Which device each layer runs on, as llama.cpp assigns them in `llama_model::load_tensors`
-//! (`src/llama-model.cpp`, 2026): the last `--n-gpu-layers` layers go to the GPUs, split by
-//! `--tensor-split` or else by each GPU's share of free memory, and the rest stay on the CPU.
+//! The device of each layer, as llama.cpp assigns them in `llama_model::load_tensors`
+//! (`src/llama-model.cpp`, 2026). The last `--n-gpu-layers` layers go to the GPUs, split by
+//! `--tensor-split` or else by each GPU's share of free memory. The rest stay on the CPU.
 
 use super::device::Device;
 use super::launch_options::{GpuLayers, LaunchOptions};
@@ -46,7 +46,7 @@ impl LayerDevices {
         LayerDevices { devices }
     }
 
-    /// The device of layer `layer`; layers past the end count as the output layer.
+    /// Returns the device of layer `layer`. Layers past the end count as the output layer.
     pub fn layer(&self, layer: u64) -> Device {
         let index = (layer as usize).min(self.devices.len() - 1);
         self.devices[index]
@@ -61,7 +61,7 @@ impl LayerDevices {
         self.devices.iter().filter(|device| device.is_gpu()).count() as u64
     }
 
-    /// Every GPU that holds a layer, in index order.
+    /// Returns every GPU that runs a layer, in index order.
     pub fn gpus(&self) -> Vec<Device> {
         let mut gpus: Vec<Device> = self.devices.iter().copied().filter(Device::is_gpu).collect();
         gpus.sort();
@@ -127,7 +127,7 @@ mod tests {
     }
 
     #[test]
-    fn the_last_layers_go_to_the_gpu() {
+    fn last_layers_on_gpu() {
         let layers = LayerDevices::assign(4, &options(GpuLayers::Count(2)), &gpus(&[1]));
 
         let devices: Vec<Device> = (0..5).map(|layer| layers.layer(layer)).collect();
@@ -136,7 +136,7 @@ mod tests {
     }
 
     #[test]
-    fn as_many_layers_as_blocks_leave_the_output_on_the_cpu() {
+    fn gpu_layers_equal_to_blocks() {
         let layers = LayerDevices::assign(4, &options(GpuLayers::Count(4)), &gpus(&[1]));
         assert_eq!(layers.layer(0), Device::Cpu);
         assert_eq!(layers.layer(1), Device::Gpu(0));

@@ -38,22 +38,7 @@ impl MemoryPlacement {
             None => tracing::debug!(gpus = system.gpus.len(), "no memory budget: only concurrentRunners limits models"),
         }
 
-        let mut gpus: Vec<GpuShare> = system
-            .gpus
-            .iter()
-            .map(|gpu| GpuShare {
-                device: Device::Gpu(gpu.index),
-                weight: gpu.free,
-            })
-            .collect();
-        // A budgeted GPU that NVML does not see (another vendor's) still takes layers.
-        for device in budget.iter().flat_map(MemoryBudget::gpus) {
-            if !gpus.iter().any(|gpu| gpu.device == device) {
-                let weight = budget.as_ref().and_then(|budget| budget.limit(device)).unwrap_or(1);
-                gpus.push(GpuShare { device, weight });
-            }
-        }
-        gpus.sort_by_key(|gpu| gpu.device);
+        let gpus = gpu_shares(&system, budget.as_ref());
         MemoryPlacement::new(budget, gpus)
     }
 
@@ -92,8 +77,39 @@ impl MemoryPlacement {
         })
     }
 
-    /// The estimate of the spec the model was last requested or listed with.
+    /// Returns the estimated total and GPU bytes of `spec`, as Ollama's `size` and `size_vram`.
+    /// For a running model the estimate of the launch it was last requested with is preferred.
+    /// `None` when the model cannot be estimated.
+    pub async fn estimated_sizes(self: &Arc<Self>, spec: Arc<ModelSpec>, running: bool) -> Option<(u64, u64)> {
+        let estimate = match self.latest(&spec.id).filter(|_| running) {
+            Some(latest) => latest,
+            None => self.estimate_async(spec).await.ok()?,
+        };
+        Some((estimate.total.total(), estimate.total.gpu_total()))
+    }
+
+    /// Returns the estimate of the spec the model was last requested or listed with.
     pub fn latest(&self, model: &str) -> Option<Arc<MemoryEstimate>> {
         self.latest.lock().unwrap_or_else(PoisonError::into_inner).get(model).cloned()
     }
+}
+
+/// Returns the GPUs an estimate splits layers over: those NVML found, weighted by free memory,
+/// and any other GPU the budget names (another vendor's), weighted by its limit.
+pub(super) fn gpu_shares(system: &SystemMemory, budget: Option<&MemoryBudget>) -> Vec<GpuShare> {
+    let mut gpus: Vec<GpuShare> = system
+        .gpus
+        .iter()
+        .map(|gpu| GpuShare {
+            device: Device::Gpu(gpu.index),
+            weight: gpu.free,
+        })
+        .collect();
+    for (device, limit) in budget.iter().flat_map(|budget| budget.limits()) {
+        if device.is_gpu() && !gpus.iter().any(|gpu| gpu.device == device) {
+            gpus.push(GpuShare { device, weight: limit });
+        }
+    }
+    gpus.sort_by_key(|gpu| gpu.device);
+    gpus
 }

@@ -6,6 +6,7 @@
 //! docs/memory.md describes the formula and its measured error.
 
 mod budget;
+mod budget_check;
 mod budget_config;
 mod cache_type;
 mod compute;
@@ -29,6 +30,7 @@ mod weights;
 mod test_shapes;
 
 pub use budget::{MemoryBudget, fits_budget};
+pub use budget_check::budget_warning;
 pub use budget_config::{AutoBudget, BudgetMode, MemoryBudgetConfig};
 pub use cache_type::CacheType;
 pub use device::Device;

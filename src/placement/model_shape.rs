@@ -121,7 +121,8 @@ impl ModelShape {
     }
 }
 
-/// The vocabulary size as the row count of the token embedding, for files without a token list.
+/// Returns the row count of the token embedding as the vocabulary size, for files without a
+/// token list.
 fn embedding_rows(tensors: &[TensorShape]) -> Option<u64> {
     tensors.iter().find(|tensor| tensor.name == "token_embd.weight").map(|tensor| tensor.rows)
 }

@@ -1,4 +1,4 @@
-//! What a running model process actually uses: its resident set from `/proc/PID/status` and,
+//! Measured memory of a running model process: its resident set from `/proc/PID/status` and,
 //! with an NVIDIA GPU, its GPU memory from NVML.
 
 use std::sync::OnceLock;
@@ -26,7 +26,7 @@ pub struct MemoryMeasurement {
 }
 
 impl MemoryMeasurement {
-    /// Measures `pid` and compares it with `estimate`. Blocking: reads `/proc` and asks NVML.
+    /// Measures `pid` and compares it with `estimate`. Blocking: reads `/proc` and queries NVML.
     pub fn of(pid: u32, estimate: Option<&MemoryEstimate>) -> MemoryMeasurement {
         let rss_bytes = resident_bytes(pid);
         let cpu_error_percent = match (rss_bytes, estimate) {

@@ -1,4 +1,4 @@
-//! Which layers use sliding-window attention, whose KV cache holds only the window.
+//! Sliding-window attention layers, whose KV cache keeps only the window.
 //!
 //! A GGUF file may store the layers in `<arch>.attention.sliding_window_pattern`, as one bool
 //! per layer or as a pattern length. Otherwise llama.cpp uses a pattern fixed per architecture

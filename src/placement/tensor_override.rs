@@ -50,7 +50,7 @@ impl TensorOverride {
         })
     }
 
-    /// The rule `--cpu-moe` adds.
+    /// Returns the rule `--cpu-moe` adds.
     pub fn all_experts_on_cpu() -> TensorOverride {
         TensorOverride {
             pattern: Regex::new(EXPERT_TENSORS).expect("the expert pattern is valid"),
@@ -58,7 +58,7 @@ impl TensorOverride {
         }
     }
 
-    /// The rules `--n-cpu-moe count` adds: experts of layers 0 to count - 1 on the CPU.
+    /// Returns the rules `--n-cpu-moe count` adds: experts of layers 0 to count - 1 on the CPU.
     pub fn first_experts_on_cpu(count: u64) -> Vec<TensorOverride> {
         (0..count)
             .map(|layer| TensorOverride {

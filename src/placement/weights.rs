@@ -1,4 +1,4 @@
-//! Where each tensor's bytes go: the device of its layer unless an `--override-tensor` rule
+//! Placement of each tensor's bytes: the device of its layer unless an `--override-tensor` rule
 //! names another, and an extra repacked copy for some quantized tensors on the CPU.
 
 use super::device::Device;

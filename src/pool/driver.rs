@@ -14,6 +14,7 @@ use super::slot::Slot;
 use super::status::{ModelStatus, StatusBoard};
 use crate::breaker::{BreakerRegistry, FailureKind};
 use crate::config::ModelSpec;
+use crate::placement::MemoryBudget;
 use crate::scheduler::{Action, Input, ModelId, RequestId, SHUTDOWN_REASON, Scheduler, StopReason};
 use crate::supervisor::{LogBuffer, ModelProcess, StartError, pick_free_port};
 
@@ -45,13 +46,14 @@ pub(crate) struct Driver {
 impl Driver {
     pub(crate) fn new(
         max_running: usize,
+        budget: Option<MemoryBudget>,
         timings: PoolTimings,
         messages: mpsc::UnboundedSender<Message>,
         boards: Boards,
         breakers: BreakerRegistry,
     ) -> Self {
         Self {
-            scheduler: Scheduler::new(max_running),
+            scheduler: Scheduler::with_memory_budget(max_running, budget),
             timings,
             messages,
             status: boards.status.clone(),
@@ -87,9 +89,12 @@ impl Driver {
 
     fn receive(&mut self, message: Message) {
         match message {
-            Message::Acquire { request, spec, permit, reply } => {
+            Message::Acquire { request, spec, footprint, permit, reply } => {
                 let model = spec.id.clone();
                 self.remember_spec(spec);
+                if footprint.is_some() && footprint.as_ref() != self.scheduler.footprint(&model) {
+                    self.feed(Input::SetFootprint { model: model.clone(), footprint });
+                }
                 self.waiting.insert(request, Waiting { permit, reply });
                 self.feed(Input::RequestArrived { request, model });
             }
@@ -242,6 +247,11 @@ impl Driver {
                 if let Some(Waiting { reply, .. }) = self.waiting.remove(&request) {
                     let error = if reason == SHUTDOWN_REASON {
                         AcquireError::ShuttingDown
+                    } else if self.scheduler.budget_rejection(&model).is_some() {
+                        AcquireError::ExceedsMemoryBudget {
+                            model: model.to_string(),
+                            reason,
+                        }
                     } else {
                         AcquireError::StartFailed {
                             model: model.to_string(),

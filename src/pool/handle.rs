@@ -14,6 +14,7 @@ use super::figures::FiguresBoard;
 use super::status::StatusBoard;
 use crate::breaker::{Admission, BreakerRegistry};
 use crate::config::ModelSpec;
+use crate::placement::{Footprint, MemoryPlacement};
 use crate::scheduler::RequestId;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,6 +33,9 @@ pub enum AcquireError {
     },
     #[error("llama-runner is shutting down")]
     ShuttingDown,
+    /// The model's estimated memory exceeds `memoryBudget` even with no other model loaded.
+    #[error("model '{model}' cannot be loaded: {reason}")]
+    ExceedsMemoryBudget { model: String, reason: String },
 }
 
 /// Limits the pool applies to every model process.
@@ -50,11 +54,23 @@ pub struct ModelPool {
     figures: FiguresBoard,
     activity: ActivityBoard,
     breakers: BreakerRegistry,
+    placement: Arc<MemoryPlacement>,
 }
 
 impl ModelPool {
     /// Starts the driver task on the current tokio runtime.
     pub fn spawn(max_running: usize, timings: PoolTimings, breakers: BreakerRegistry) -> Self {
+        Self::spawn_with_placement(max_running, timings, breakers, Arc::new(MemoryPlacement::unlimited()))
+    }
+
+    /// Starts the driver task, which keeps the running models within `placement`'s memory
+    /// budget as well as within `max_running` processes.
+    pub fn spawn_with_placement(
+        max_running: usize,
+        timings: PoolTimings,
+        breakers: BreakerRegistry,
+        placement: Arc<MemoryPlacement>,
+    ) -> Self {
         let (messages, inbox) = mpsc::unbounded_channel();
         let status = StatusBoard::default();
         let figures = FiguresBoard::default();
@@ -64,7 +80,8 @@ impl ModelPool {
             figures: figures.clone(),
             activity: activity.clone(),
         };
-        let driver = Driver::new(max_running, timings, messages.clone(), boards, breakers.clone());
+        let budget = placement.budget().cloned();
+        let driver = Driver::new(max_running, budget, timings, messages.clone(), boards, breakers.clone());
         tokio::spawn(driver.run(inbox));
 
         Self {
@@ -74,6 +91,7 @@ impl ModelPool {
             figures,
             activity,
             breakers,
+            placement,
         }
     }
 
@@ -104,6 +122,7 @@ impl ModelPool {
         let permit = BreakerPermit::new(spec.id.clone(), self.breakers.clone());
         let _queued = self.activity.queue(&spec.id);
 
+        let footprint = self.footprint_for(&spec).await;
         let request: RequestId = self.next_request.fetch_add(1, Ordering::Relaxed);
         let (reply, answer) = oneshot::channel();
         let mut waiting = CancelOnDrop {
@@ -113,11 +132,24 @@ impl ModelPool {
         };
 
         self.messages
-            .send(Message::Acquire { request, spec, permit, reply })
+            .send(Message::Acquire { request, spec, footprint, permit, reply })
             .map_err(|_| AcquireError::ShuttingDown)?;
         let result = answer.await.unwrap_or(Err(AcquireError::ShuttingDown));
         waiting.armed = false;
         result
+    }
+
+    /// Estimates the memory of `spec` when a budget is set. Without an estimate the model is
+    /// placed by the process count alone.
+    async fn footprint_for(&self, spec: &Arc<ModelSpec>) -> Option<Footprint> {
+        self.placement.budget()?;
+        match self.placement.estimate_async(spec.clone()).await {
+            Ok(estimate) => Some(estimate.total.clone()),
+            Err(error) => {
+                tracing::warn!(model = %spec.id, error = %error, "no memory estimate: the model is placed by count alone");
+                None
+            }
+        }
     }
 
     /// Asks for the model to be stopped once its requests in flight have finished.
@@ -153,6 +185,11 @@ impl ModelPool {
 
     pub fn activity(&self) -> &ActivityBoard {
         &self.activity
+    }
+
+    /// Returns the memory budget and the estimates of the models.
+    pub fn placement(&self) -> &Arc<MemoryPlacement> {
+        &self.placement
     }
 }
 

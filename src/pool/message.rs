@@ -7,6 +7,7 @@ use super::breaker_permit::BreakerPermit;
 use super::lease::Lease;
 use super::handle::AcquireError;
 use crate::config::ModelSpec;
+use crate::placement::Footprint;
 use crate::scheduler::{ModelId, RequestId};
 use crate::supervisor::{ModelProcess, ProcessExit, StartError};
 
@@ -16,6 +17,8 @@ pub(crate) enum Message {
     Acquire {
         request: RequestId,
         spec: Arc<ModelSpec>,
+        /// Estimated memory of `spec`'s process; `None` without a budget or an estimate.
+        footprint: Option<Footprint>,
         permit: BreakerPermit,
         reply: oneshot::Sender<Result<Lease, AcquireError>>,
     },

@@ -77,7 +77,7 @@ impl StatusBoard {
             ..ModelStatus::default()
         });
         if previous != status {
-            // No subscriber is no error: nobody watches.
+            // A send fails only when no subscriber exists, which is no error.
             let _ = self.changes.send(StatusChange { model, previous, status });
         }
     }

@@ -3,9 +3,8 @@ use std::collections::BTreeSet;
 use super::{ModelId, ModelState, Scheduler, StopReason};
 use crate::placement::{Footprint, MemoryBudget};
 
-/// What will remain once every stop already under way completes: free process slots and, per
-/// budgeted device, free bytes. Models drained only for a swap count as remaining, because a
-/// plan may keep them.
+/// Free process slots and, per budgeted device, used bytes, once every stop already under way
+/// completes. Models drained only for a swap count as remaining, because a plan may keep them.
 struct Room<'a> {
     slots: usize,
     used: Footprint,
@@ -36,7 +35,7 @@ impl Scheduler {
     /// Chooses the models to stop so that the waiting models, in FIFO order, can start.
     ///
     /// Victims come from models drained for a swap first, then idle Ready models, then busy
-    /// ones, least recently used first in each group; busy victims drain and are never cut. A
+    /// ones, least recently used first in each group. Busy victims drain and are never cut. A
     /// victim must help: free a missing slot or bytes on a device that is short. Planning stops
     /// at the first waiting model that cannot be made to fit yet, so a large model is not
     /// overtaken by smaller ones that arrived after it.

@@ -2,8 +2,8 @@ use super::{Action, ModelId, Scheduler};
 use crate::placement::{Footprint, fits_budget};
 
 impl Scheduler {
-    /// Sum of the footprints of every process that exists, whatever its state: a stopping
-    /// process holds its memory until `ProcessStopped`.
+    /// Sum of the footprints of every process that exists, whatever its state, because a
+    /// stopping process keeps its memory until `ProcessStopped`.
     pub fn memory_in_use(&self) -> Footprint {
         let mut used = Footprint::new();
         for entry in self.models.values().filter(|entry| entry.state.has_process()) {

@@ -3,9 +3,9 @@ use tokio::time::Instant;
 use super::{Action, ModelId, ModelState, Scheduler, StopReason};
 
 impl Scheduler {
-    /// Brings the state in line with the rules after any input, in this order: expire idle
-    /// models, reject waiting models that can never fit the memory budget, start waiting models
-    /// that fit, pick or release swap victims, and stop draining models that have become idle.
+    /// Brings the state in line with the rules after any input. In order, it expires idle
+    /// models and rejects waiting models that can never fit the memory budget. Then it starts
+    /// waiting models that fit, picks or releases swap victims, and stops idle draining models.
     pub(super) fn settle(&mut self, now: Instant, actions: &mut Vec<Action>) {
         self.stop_expired(now, actions);
 

@@ -11,10 +11,10 @@ use crate::placement::{Footprint, MemoryBudget};
 /// State machine that decides which model processes run: at most `max_running` at once and,
 /// with a memory budget, no more than the budget on any device.
 ///
-/// Each [`handle`](Scheduler::handle) call applies one input and then settles the whole state:
-/// it stops drained and expired models, rejects waiting models that could never fit the budget,
-/// starts waiting models in FIFO order while they fit, and picks swap victims for the models
-/// still waiting.
+/// Each [`handle`](Scheduler::handle) call applies one input and then settles the whole state.
+/// It stops drained and expired models and rejects waiting models that could never fit the
+/// budget. It starts waiting models in FIFO order while they fit, and picks swap victims for the
+/// models still waiting.
 #[derive(Debug)]
 pub struct Scheduler {
     pub(super) max_running: usize,
@@ -122,7 +122,7 @@ impl Scheduler {
         self.budget.as_ref()
     }
 
-    /// The footprint set for the model's next process.
+    /// Returns the footprint set for the model's next process.
     pub fn footprint(&self, model: &str) -> Option<&Footprint> {
         self.models.get(model).and_then(|entry| entry.footprint.as_ref())
     }

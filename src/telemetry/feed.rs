@@ -2,8 +2,8 @@
 //!
 //! Samples go through a watch channel that holds only the newest, so a slow client skips to it.
 //! Events (state changes, requests, alerts, breaker changes) go through one broadcast ring
-//! shared by all clients. A client that falls more than [`EVENTS_KEPT`] events behind is told
-//! so and should be sent a fresh snapshot. Messages are serialized once for all clients.
+//! shared by all clients. A client that falls more than [`EVENTS_KEPT`] events behind receives
+//! [`FeedItem::Lagged`] and should be sent a fresh snapshot. Messages are serialized once for all clients.
 
 use std::sync::Arc;
 
@@ -28,7 +28,7 @@ impl Default for Feed {
     }
 }
 
-/// What a client receives next.
+/// The next item for a client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedItem {
     Message(Text),

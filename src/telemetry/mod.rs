@@ -103,7 +103,7 @@ impl Telemetry {
     /// Numbers and keeps a finished request, counts it and sends it to live clients.
     pub fn record_request(&self, record: RequestRecord) {
         let record = lock(&self.inner.requests).add(record, Instant::now());
-        tracing::debug!(
+        tracing::trace!(
             request = record.id,
             model = %record.model,
             route = %record.route,

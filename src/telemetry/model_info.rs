@@ -41,7 +41,7 @@ pub struct ModelInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub average_generation_tokens_per_second: Option<f64>,
     pub breaker: BreakerSummary,
-    /// Why the last start failed or the process last crashed.
+    /// Reason the last start failed or the process last crashed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
     /// The last output lines of a failed model's process.

@@ -9,7 +9,7 @@ use super::system::{SystemSample, rates::percent};
 /// failure out of two requests does not raise an alert.
 pub const MIN_REQUESTS_FOR_ERROR_RATE: u64 = 5;
 
-/// What the alert rules need to know about one model.
+/// The figures of one model that the alert rules watch.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelAlertInput {
     pub model: Arc<str>,

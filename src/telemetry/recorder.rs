@@ -1,4 +1,4 @@
-//! Figures of one forwarded request, gathered while its answer streams and recorded once when
+//! Figures of one forwarded request, gathered while its response streams and recorded once when
 //! it ends, however it ends.
 
 use std::sync::Arc;
@@ -60,13 +60,13 @@ impl RequestRecorder {
         self.scanner.push(data);
     }
 
-    /// Records the answer as complete, with the token figures from its `timings`.
+    /// Records the response as complete, with the token figures from its `timings`.
     pub fn complete(mut self) {
         self.record(false, None);
     }
 
-    /// Records a failed exchange: `status` is what the client was answered when no upstream
-    /// status arrived.
+    /// Records a failed exchange. `status` is the status sent to the client, recorded when no
+    /// upstream status arrived.
     pub fn fail(mut self, status: u16, reason: String) {
         if self.status.is_none() {
             self.status = Some(status);

@@ -33,7 +33,7 @@ pub struct ModelRequestStats {
 
 impl ModelRequestStats {
     /// Generation speed over every request that reported one: all generated tokens over the
-    /// time spent generating them, so long answers weigh more than short ones.
+    /// time spent generating them, so long responses weigh more than short ones.
     pub fn average_generation_tokens_per_second(&self) -> Option<f64> {
         (self.generation_seconds > 0.0).then(|| self.generated_tokens / self.generation_seconds)
     }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::request_scope::Dialect;
 use super::timings::TokenFigures;
 
-/// Status recorded for a request whose client left before the upstream answered, as nginx
+/// Status recorded for a request whose client left before the upstream responded, as nginx
 /// logs it ("client closed request").
 pub const CLIENT_CLOSED_REQUEST: u16 = 499;
 
@@ -21,18 +21,18 @@ pub struct RequestRecord {
     /// The client's path, with the model id replaced by `{model}` where it appears.
     pub route: Arc<str>,
     pub dialect: Dialect,
-    /// The upstream's status; 499 when the client left before it answered, and the status of
-    /// the error answer when the request never reached the upstream.
+    /// The upstream's status. It is 499 when the client left before the upstream responded, and
+    /// the status of the error response when the request never reached the upstream.
     pub status: u16,
     /// From arrival at llama-runner to the last byte or the end of the exchange.
     pub duration_ms: f64,
-    /// From arrival to the first body byte of the upstream's answer.
+    /// From arrival to the first body byte of the upstream's response.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ttfb_ms: Option<f64>,
     /// Time spent waiting for the model: starting it, swapping, or queueing behind others.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_ms: Option<f64>,
-    /// The upstream answered with an event stream.
+    /// The upstream responded with an event stream.
     pub streamed: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_tokens: Option<u64>,
@@ -44,10 +44,10 @@ pub struct RequestRecord {
     pub prompt_tokens_per_second: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generation_tokens_per_second: Option<f64>,
-    /// The client left before the end of the answer.
+    /// The client left before the end of the response.
     pub cancelled: bool,
     /// Why the exchange failed: a refused connection, a timeout, a stream cut short, a model
-    /// that could not start. Absent for complete answers, whatever their status.
+    /// that could not start. Absent for complete responses, whatever their status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -59,7 +59,7 @@ impl RequestRecord {
         !self.cancelled && (self.status >= 500 || self.error.is_some())
     }
 
-    /// The status class used as a metric label: `2xx`, `4xx`, `5xx`, ….
+    /// Returns the status class used as a metric label: `2xx`, `4xx`, `5xx`, ….
     pub fn status_class(&self) -> &'static str {
         match self.status {
             100..=199 => "1xx",

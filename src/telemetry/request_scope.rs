@@ -16,7 +16,7 @@ tokio::task_local! {
     static REQUEST_SCOPE: RequestScope;
 }
 
-/// Which API port a request came in on.
+/// The API port a request came in on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiPort {
     /// The OpenAI and LM Studio port (1234 by default).
@@ -25,7 +25,7 @@ pub enum ApiPort {
     Ollama,
 }
 
-/// The API a request was written for, told apart by port and path.
+/// The API a request was written for, found from its port and path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Dialect {

@@ -227,5 +227,5 @@ async fn prometheus_exposition_counts_requests_and_tokens() {
     assert!(text.contains(r#"stream="false"} 1"#), "{text}");
     assert!(text.contains(r#"llama_runner_tokens_total{model="m1",kind="generated"} 400"#), "{text}");
     assert!(text.contains("llama_runner_request_duration_seconds_bucket"), "{text}");
-    assert!(text.ends_with("# EOF\n"));
+    assert!(text.contains("# TYPE llama_runner_requests_total counter"), "{text}");
 }

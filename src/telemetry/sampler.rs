@@ -68,7 +68,13 @@ fn publish_sample(directory: &ModelDirectory, collected: Collected, breakers: &m
     system.ts = ts;
 
     let statuses = directory.pool.status().all();
-    let request_log = telemetry.request_log().models().clone();
+    // Per model: requests and errors of the last minute, and the latest generation speed.
+    let request_figures: BTreeMap<Arc<str>, ((u64, u64), Option<f64>)> = telemetry
+        .request_log()
+        .models()
+        .iter()
+        .map(|(model, stats)| (model.clone(), (stats.recent_counts(now), stats.last_generation_tokens_per_second)))
+        .collect();
     let mut models = BTreeMap::new();
     for id in directory.settings.models.keys() {
         let status = statuses.get(id);
@@ -86,7 +92,7 @@ fn publish_sample(directory: &ModelDirectory, collected: Collected, breakers: &m
                 gpu_memory: pid.and_then(|pid| collected.gpu_memory_by_pid.get(&pid).copied()),
                 in_flight: activity.in_flight(),
                 queued: activity.queued(),
-                generation_tokens_per_second: request_log.get(id).and_then(|stats| stats.last_generation_tokens_per_second),
+                generation_tokens_per_second: request_figures.get(id).and_then(|(_, speed)| *speed),
             },
         );
     }
@@ -99,7 +105,7 @@ fn publish_sample(directory: &ModelDirectory, collected: Collected, breakers: &m
         .models
         .keys()
         .map(|id| {
-            let (recent_requests, recent_errors) = request_log.get(id).map_or((0, 0), |stats| stats.recent_counts(now));
+            let (recent_requests, recent_errors) = request_figures.get(id).map_or((0, 0), |(counts, _)| *counts);
             let recent_crashes = figures.get(id).map_or(0, |figures| {
                 figures
                     .recent_crashes
@@ -145,7 +151,7 @@ impl BreakerStates {
     /// Reads every breaker, sends a `breaker` message for each state that changed since the
     /// last sample, and returns the states.
     // NOTE: breakers are read once per sample, so a change undone within one interval (OPEN to
-    // HALF_OPEN to CLOSED) shows as the net change only; the transition counter is exact.
+    // HALF_OPEN to CLOSED) shows as the net change only. The transition counter is exact.
     fn update(&mut self, directory: &ModelDirectory, now: Instant) -> BTreeMap<Arc<str>, &'static str> {
         let mut states = BTreeMap::new();
         for (model, stats) in directory.pool.breakers().snapshot(now) {

@@ -36,7 +36,7 @@ pub fn free_ports<const N: usize>() -> [u16; N] {
 
 impl Runner {
     /// Starts llama-runner with `config` (a JSON object whose `proxies` and `dashboard` ports
-    /// are set to free ports) and waits until its OpenAI port answers.
+    /// are set to free ports) and waits until its OpenAI port accepts connections.
     pub fn start(config: Value) -> Self {
         Self::start_with_env(config, &[])
     }

@@ -67,7 +67,17 @@ async fn show_reply(state: &AppState, request: Request) -> Result<Response, Olla
     }
     let parameters_text: Vec<String> = parameters.iter().map(|(key, value)| format!("{key:<30} {value}")).collect();
 
+    // Estimated memory of a process started with the configured parameters.
+    let (size, size_vram) = state
+        .pool
+        .placement()
+        .estimated_sizes(facts.spec.clone(), false)
+        .await
+        .unwrap_or((facts.size(), 0));
+
     Ok(Json(json!({
+        "size": size,
+        "size_vram": size_vram,
         "modelfile": modelfile,
         "parameters": parameters_text.join("\n"),
         "template": facts.template(),

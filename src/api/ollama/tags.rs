@@ -39,7 +39,13 @@ pub(crate) async fn ps(State(state): State<AppState>) -> Json<Value> {
         // NOTE: the pool does not publish when the model was last used, so the expiry is counted
         // from now rather than from the end of the last request.
         entry.insert("expires_at".to_owned(), Value::String(expiry_rfc3339(ttl)));
-        entry.insert("size_vram".to_owned(), json!(0));
+        // The estimated memory of the process, as Ollama reports a loaded model's size.
+        if let Some((size, size_vram)) = state.pool.placement().estimated_sizes(spec.clone(), true).await {
+            entry.insert("size".to_owned(), json!(size));
+            entry.insert("size_vram".to_owned(), json!(size_vram));
+        } else {
+            entry.insert("size_vram".to_owned(), json!(0));
+        }
         entry.insert("context_length".to_owned(), json!(facts.served_context(&state).unwrap_or(0)));
         models.push(Value::Object(entry));
     }

@@ -1,6 +1,7 @@
 //! A simulated driver that carries out the scheduler's actions and checks each one against its
-//! contract: the process limit, admits only to ready processes, no stop that cuts a request in
-//! flight except at shutdown, and one outcome per request.
+//! contract: the process limit, the memory budget on every device, admits only to ready
+//! processes, no stop that cuts a request in flight except at shutdown, and one outcome per
+//! request.
 
 use std::collections::HashMap;
 
@@ -17,6 +18,8 @@ pub(super) enum Phase {
 pub(super) struct Process {
     pub(super) phase: Phase,
     pub(super) instance: u64,
+    /// The footprint the model had when its process started.
+    pub(super) footprint: Footprint,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +44,12 @@ pub(super) struct Driver {
 
 impl Driver {
     pub(super) fn new(max_running: usize) -> Self {
+        Driver::with_budget(max_running, None)
+    }
+
+    pub(super) fn with_budget(max_running: usize, budget: Option<MemoryBudget>) -> Self {
         Driver {
-            harness: Harness::new(max_running),
+            harness: Harness::with_budget(max_running, budget),
             seconds: 0,
             processes: HashMap::new(),
             requests: HashMap::new(),
@@ -75,6 +82,27 @@ impl Driver {
                 "{model} runs only in the scheduler"
             );
         }
+        self.check_budget(&input);
+    }
+
+    /// Checks that the footprints of all processes, stopping ones included, fit the budget on
+    /// every device.
+    fn check_budget(&self, input: &Input) {
+        let Some(budget) = self.harness.scheduler.memory_budget() else {
+            return;
+        };
+        let mut used = Footprint::new();
+        for process in self.processes.values() {
+            used.add_all(&process.footprint);
+        }
+        for (device, limit) in budget.limits() {
+            assert!(
+                used.bytes(device) <= limit,
+                "{device} holds {} bytes, over the budget of {limit}, after {input:?}",
+                used.bytes(device)
+            );
+        }
+        assert_eq!(used, self.harness.scheduler.memory_in_use(), "memory in use differs after {input:?}");
     }
 
     fn apply(&mut self, input: &Input, action: Action) {
@@ -93,9 +121,11 @@ impl Driver {
                     "second start of {model}"
                 );
                 self.next_instance += 1;
+                let footprint = self.harness.scheduler.footprint(&model).cloned().unwrap_or_default();
                 let process = Process {
                     phase: Phase::Starting,
                     instance: self.next_instance,
+                    footprint,
                 };
                 self.processes.insert(model, process);
                 let max_running = self.harness.scheduler.max_running();

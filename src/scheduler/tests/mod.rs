@@ -3,6 +3,8 @@
 mod admission;
 mod driver;
 mod failures;
+mod memory;
+mod placement_benchmark;
 mod property;
 mod swap;
 mod ttl;
@@ -13,6 +15,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::{Action, Input, ModelId, RequestId, Scheduler, StopReason};
+use crate::placement::{Device, Footprint, MemoryBudget};
 
 /// A scheduler plus the instant that test times count from.
 struct Harness {
@@ -24,6 +27,18 @@ impl Harness {
     fn new(max_running: usize) -> Self {
         Harness {
             scheduler: Scheduler::new(max_running),
+            start: Instant::now(),
+        }
+    }
+
+    /// Creates a scheduler with a budget of `cpu_bytes` on the CPU.
+    fn with_cpu_budget(max_running: usize, cpu_bytes: u64) -> Self {
+        Harness::with_budget(max_running, Some(MemoryBudget::new([(Device::Cpu, cpu_bytes)])))
+    }
+
+    fn with_budget(max_running: usize, budget: Option<MemoryBudget>) -> Self {
+        Harness {
+            scheduler: Scheduler::with_memory_budget(max_running, budget),
             start: Instant::now(),
         }
     }
@@ -94,6 +109,14 @@ fn set_ttl(name: &str, seconds: Option<u64>) -> Input {
     Input::SetTtl {
         model: model(name),
         ttl: seconds.map(Duration::from_secs),
+    }
+}
+
+/// Sets the model's footprint to `bytes` on the CPU.
+fn set_cpu_footprint(name: &str, bytes: u64) -> Input {
+    Input::SetFootprint {
+        model: model(name),
+        footprint: Some(Footprint::on(Device::Cpu, bytes)),
     }
 }
 

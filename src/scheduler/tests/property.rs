@@ -8,10 +8,10 @@ use super::*;
 const MODELS: [&str; 4] = ["a:7b", "org/b-GGUF", "c", "d:latest"];
 
 /// SplitMix64, so every seed replays the same sequence.
-struct Random(u64);
+pub(super) struct Random(pub(super) u64);
 
 impl Random {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut mixed = self.0;
         mixed = (mixed ^ (mixed >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -19,7 +19,7 @@ impl Random {
         mixed ^ (mixed >> 31)
     }
 
-    fn below(&mut self, bound: usize) -> usize {
+    pub(super) fn below(&mut self, bound: usize) -> usize {
         (self.next() % bound as u64) as usize
     }
 
@@ -151,5 +151,52 @@ fn random_inputs_keep_contract() {
             totals.get(kind).is_some_and(|&count| count >= 50),
             "{kind}: {totals:?}"
         );
+    }
+}
+
+/// Footprints drawn for the memory runs, against a CPU budget of 10 bytes: most fit beside
+/// others, some only alone, and 12 never fits.
+const FOOTPRINTS: [u64; 7] = [0, 1, 3, 4, 6, 10, 12];
+
+#[test]
+fn random_inputs_keep_memory_budget() {
+    let mut totals: HashMap<String, usize> = HashMap::new();
+
+    for seed in 0..300_u64 {
+        let mut random = Random(seed ^ 0x5EED);
+        let max_running = 1 + (seed % 4) as usize;
+        let budget = MemoryBudget::new([(Device::Cpu, 10)]);
+        let mut driver = Driver::with_budget(max_running, Some(budget));
+        for name in MODELS {
+            let bytes = FOOTPRINTS[random.below(FOOTPRINTS.len())];
+            driver.send(set_cpu_footprint(name, bytes));
+        }
+
+        for _ in 0..400 {
+            if random.below(100) < 4 {
+                let name = MODELS[random.below(MODELS.len())];
+                let bytes = FOOTPRINTS[random.below(FOOTPRINTS.len())];
+                driver.send(set_cpu_footprint(name, bytes));
+            }
+            random_step(&mut driver, &mut random);
+        }
+        driver.run_to_quiet();
+
+        driver.send(Input::Shutdown);
+        for model in driver.models_in(Phase::Stopping) {
+            driver.process_ended(model.clone(), Input::ProcessStopped { model });
+        }
+        assert!(driver.harness.scheduler.running_models().is_empty(), "seed {seed}");
+        let pending = driver.requests_where(|o| o == Outcome::Pending);
+        assert!(pending.is_empty(), "seed {seed} left requests without an outcome: {pending:?}");
+
+        for (kind, count) in driver.action_counts {
+            *totals.entry(kind).or_default() += count;
+        }
+    }
+
+    eprintln!("actions over all seeds: {totals:?}");
+    for kind in ["start", "admit", "reject", "stop:swap", "stop:ttl", "stop:unload"] {
+        assert!(totals.get(kind).is_some_and(|&count| count >= 50), "{kind}: {totals:?}");
     }
 }

@@ -38,8 +38,8 @@ struct Track {
 /// Turns observations into fired and resolved alerts.
 ///
 /// A level fires once its threshold has been reached in every evaluation for the rule's
-/// `for_seconds`. An active level holds until the value falls below its threshold less the
-/// rule's hysteresis, and an alert resolves when no level holds. A subject that is no longer
+/// `for_seconds`. An active level stays until the value falls below its threshold less the
+/// rule's hysteresis, and an alert resolves when no level stays. A subject that is no longer
 /// observed, such as an unmounted disk, counts as below every threshold.
 #[derive(Debug)]
 pub struct AlertEngine {

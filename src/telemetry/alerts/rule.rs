@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::telemetry::config::AlertsConfig;
 
-/// What an alert rule watches. Every value grows worse upwards.
+/// The figure an alert rule watches. Every value grows worse upwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
@@ -98,7 +98,7 @@ impl AlertRule {
         Duration::from_secs(self.for_seconds)
     }
 
-    /// The default rule of `kind`.
+    /// Returns the default rule of `kind`.
     pub fn default_for(kind: RuleKind) -> Self {
         match kind {
             RuleKind::CpuPercent => Self::new(kind, Some(90.0), Some(98.0), 60, 5.0),

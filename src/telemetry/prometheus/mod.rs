@@ -1,10 +1,12 @@
-//! `GET /metrics`: the Prometheus text exposition, every name prefixed with `llama_runner_`.
+//! `GET /metrics`: the Prometheus text exposition (format 0.0.4), every name prefixed with
+//! `llama_runner_`.
 //!
 //! Request figures are counted as requests finish. Model, breaker and system figures are read
 //! at scrape time from a [`ScrapeData`] that the management handler refreshes first.
 
 mod scrape;
 mod system_gauges;
+mod text_format;
 
 use std::sync::{Arc, Mutex};
 
@@ -15,6 +17,7 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
 pub use scrape::{BreakerRow, ModelRow, ScrapeData};
+pub use text_format::PROMETHEUS_TEXT_CONTENT_TYPE;
 
 use super::request_record::RequestRecord;
 
@@ -172,13 +175,13 @@ impl PrometheusMetrics {
         update(&mut data);
     }
 
-    /// Returns the text exposition.
+    /// Returns the exposition in the Prometheus text format 0.0.4.
     pub fn encode(&self) -> String {
         let mut text = String::new();
         if let Err(error) = prometheus_client::encoding::text::encode(&mut text, &self.registry) {
             tracing::error!(error = %error, "cannot encode the Prometheus metrics");
         }
-        text
+        text_format::to_prometheus_text(&text)
     }
 
     fn route_label(&self, route: &str) -> String {

@@ -44,7 +44,7 @@ pub struct BreakerRow {
     pub transitions: u64,
 }
 
-/// What the collector exposes on the next scrape.
+/// The figures the collector exposes on the next scrape.
 #[derive(Debug, Clone, Default)]
 pub struct ScrapeData {
     pub models: Vec<ModelRow>,

@@ -9,7 +9,7 @@ use nvml_wrapper::enums::device::UsedGpuMemory;
 
 use super::sample::Gpu;
 
-/// What one probe found: every GPU, and the GPU memory held by each process.
+/// The result of one probe: every GPU, and the GPU memory held by each process.
 #[derive(Debug, Default)]
 pub struct GpuReading {
     pub gpus: Vec<Gpu>,
@@ -26,7 +26,7 @@ pub struct GpuProbe {
 }
 
 impl GpuProbe {
-    /// Returns `None` when NVML is not available or sees no GPU.
+    /// Returns `None` when NVML is not available or finds no GPU.
     pub fn read(&mut self) -> Option<GpuReading> {
         if !self.tried {
             self.tried = true;
