@@ -68,7 +68,7 @@ async fn throughput(runner: &Runner, model: &str, total: u64, concurrency: u64) 
         let model = model.to_owned();
         workers.push(tokio::spawn(async move {
             while next.fetch_add(1, Ordering::Relaxed) < total {
-                let stream = next.load(Ordering::Relaxed) % 2 == 0;
+                let stream = next.load(Ordering::Relaxed).is_multiple_of(2);
                 let body = json!({"model": model, "stream": stream, "messages": [{"role": "user", "content": "hi"}]});
                 let response = client.post(&url).json(&body).send().await.unwrap();
                 assert_eq!(response.status(), 200);

@@ -247,7 +247,7 @@ impl Driver {
                 if let Some(Waiting { reply, .. }) = self.waiting.remove(&request) {
                     let error = if reason == SHUTDOWN_REASON {
                         AcquireError::ShuttingDown
-                    } else if self.scheduler.budget_rejection(&model).is_some() {
+                    } else if self.scheduler.budget_rejection(&model).as_deref() == Some(reason.as_str()) {
                         AcquireError::ExceedsMemoryBudget {
                             model: model.to_string(),
                             reason,

@@ -102,6 +102,8 @@ impl ModelPool {
     /// contacting the upstream.
     pub async fn acquire(&self, spec: Arc<ModelSpec>) -> Result<Lease, AcquireError> {
         let model = spec.id.clone();
+        // NOTE: a client that leaves while it waits here is not recorded as a request, because
+        // this future is dropped before any outcome.
         let result = self.acquire_counted(spec).await;
         if let Err(error) = &result {
             crate::telemetry::record_rejected_request(&model, error);

@@ -16,18 +16,17 @@ impl Room<'_> {
         self.slots >= 1 && self.budget.is_none_or(|budget| budget.fits_beside(&self.used, footprint))
     }
 
-    /// Returns whether evicting a model with `footprint` brings `needed` closer to fitting: it
-    /// frees a slot that is missing, or bytes on a device that is short.
+    /// Returns whether evicting a model with `footprint` brings `needed` closer to fitting.
+    /// While memory is short it must free bytes on a short device, which also frees a slot.
+    /// Otherwise any model frees the missing slot.
     fn helps(&self, needed: &Footprint, footprint: &Footprint) -> bool {
-        if self.slots == 0 {
-            return true;
-        }
-        let Some(budget) = self.budget else {
-            return false;
-        };
         let mut after = self.used.clone();
         after.add_all(needed);
-        budget.shortfall(&after).iter().any(|(device, _)| footprint.bytes(device) > 0)
+        let short = self.budget.map(|budget| budget.shortfall(&after)).unwrap_or_default();
+        if !short.is_empty() {
+            return short.iter().any(|(device, _)| footprint.bytes(device) > 0);
+        }
+        self.slots == 0
     }
 }
 

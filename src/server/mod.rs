@@ -112,7 +112,8 @@ impl BoundServer {
             settings: self.state.settings.clone(),
             telemetry: self.state.telemetry.clone(),
         };
-        start_sampling(directory, shutdown.clone());
+        let live_settings = Arc::new(arc_swap::ArcSwap::new(self.state.settings.clone()));
+        start_sampling(directory, live_settings.clone(), shutdown.clone());
 
         let mut servers = ListenerSet::new(shutdown.clone());
         for (api, listener) in self.listeners {
@@ -120,7 +121,7 @@ impl BoundServer {
         }
         let servers = Arc::new(tokio::sync::Mutex::new(servers));
         let _watcher = match &self.config_path {
-            Some(path) => start_reloading(path.clone(), &self.state, &self.routers, servers.clone(), &shutdown),
+            Some(path) => start_reloading(path.clone(), &self.state, &self.routers, servers.clone(), live_settings, &shutdown),
             None => None,
         };
 

@@ -14,6 +14,8 @@ use crate::reload::{ApplySettings, ListenerSet, ReloadPlan, ReloadTrigger, spawn
 /// Applies a reloaded config to the running service.
 struct ServerApplier {
     state: AppState,
+    /// The settings the background sampler reads.
+    live_settings: Arc<arc_swap::ArcSwap<Settings>>,
     routers: LiveRouters,
     listeners: Arc<Mutex<ListenerSet>>,
 }
@@ -37,6 +39,7 @@ impl ApplySettings for ServerApplier {
         }
 
         self.state.settings = settings.clone();
+        self.live_settings.store(settings.clone());
         self.routers.replace_all(&self.state);
 
         if plan.listeners_changed {
@@ -67,10 +70,12 @@ pub(super) fn start_reloading(
     state: &AppState,
     routers: &LiveRouters,
     listeners: Arc<Mutex<ListenerSet>>,
+    live_settings: Arc<arc_swap::ArcSwap<Settings>>,
     shutdown: &CancellationToken,
 ) -> Option<notify::RecommendedWatcher> {
     let applier = ServerApplier {
         state: state.clone(),
+        live_settings,
         routers: routers.clone(),
         listeners,
     };

@@ -1,6 +1,8 @@
 //! The tasks that keep telemetry live: one takes a sample every `metrics.intervalSeconds`,
 //! another turns model state changes into WebSocket messages.
 
+use arc_swap::ArcSwap;
+use crate::config::Settings;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,19 +18,25 @@ use super::observations::{ModelAlertInput, observations};
 use super::system::{Collected, ModelSample, SystemCollector};
 use super::unix_millis;
 
+/// Requests and errors of one model in the last minute, and its latest generation speed.
+type RequestFigures = ((u64, u64), Option<f64>);
+
 /// Window of the `model_crash` alert rule.
 const CRASH_WINDOW: Duration = Duration::from_secs(600);
 
 /// Starts the sampling task (unless metrics are switched off) and the model watcher; both end
 /// when `shutdown` fires.
-pub fn start_sampling(directory: ModelDirectory, shutdown: CancellationToken) {
-    tokio::spawn(watch_models(directory.clone(), shutdown.clone()));
+///
+/// `live_settings` holds the settings in force; a config reload replaces them there, and the
+/// sampler picks them up at its next step.
+pub fn start_sampling(directory: ModelDirectory, live_settings: Arc<ArcSwap<Settings>>, shutdown: CancellationToken) {
+    tokio::spawn(watch_models(directory.clone(), live_settings.clone(), shutdown.clone()));
     if directory.telemetry.is_enabled() {
-        tokio::spawn(sample_periodically(directory, shutdown));
+        tokio::spawn(sample_periodically(directory, live_settings, shutdown));
     }
 }
 
-async fn sample_periodically(directory: ModelDirectory, shutdown: CancellationToken) {
+async fn sample_periodically(mut directory: ModelDirectory, live_settings: Arc<ArcSwap<Settings>>, shutdown: CancellationToken) {
     let period = Duration::from_secs(directory.telemetry.config().interval_seconds);
     let Ok(mut collector) = tokio::task::spawn_blocking(SystemCollector::new).await else {
         tracing::error!("the system collector failed to start; no samples are taken");
@@ -43,6 +51,7 @@ async fn sample_periodically(directory: ModelDirectory, shutdown: CancellationTo
             _ = shutdown.cancelled() => return,
             _ = interval.tick() => {}
         }
+        directory.settings = live_settings.load_full();
 
         let pids: Vec<u32> = directory.pool.status().all().values().filter_map(|status| status.pid).collect();
         let collected = tokio::task::spawn_blocking(move || {
@@ -68,8 +77,7 @@ fn publish_sample(directory: &ModelDirectory, collected: Collected, breakers: &m
     system.ts = ts;
 
     let statuses = directory.pool.status().all();
-    // Per model: requests and errors of the last minute, and the latest generation speed.
-    let request_figures: BTreeMap<Arc<str>, ((u64, u64), Option<f64>)> = telemetry
+    let request_figures: BTreeMap<Arc<str>, RequestFigures> = telemetry
         .request_log()
         .models()
         .iter()
@@ -180,13 +188,14 @@ impl BreakerStates {
 
 /// Sends a `model_state` message for every model status change; after missing changes, sends
 /// the state of every model.
-async fn watch_models(directory: ModelDirectory, shutdown: CancellationToken) {
+async fn watch_models(mut directory: ModelDirectory, live_settings: Arc<ArcSwap<Settings>>, shutdown: CancellationToken) {
     let mut changes = directory.pool.status().subscribe();
     loop {
         let change = tokio::select! {
             _ = shutdown.cancelled() => return,
             change = changes.recv() => change,
         };
+        directory.settings = live_settings.load_full();
         match change {
             Ok(change) => {
                 if let Some(model) = directory.get(&change.model) {

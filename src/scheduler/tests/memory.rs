@@ -209,3 +209,30 @@ fn drained_victim_returns_when_the_claim_is_cancelled() {
     assert_eq!(harness.send(3, cancel(2)), vec![admit(3, "a")]);
     assert_eq!(harness.scheduler.model_state("a"), ModelState::Ready);
 }
+
+#[test]
+fn full_slots_and_short_memory_evict_once() {
+    let budget = MemoryBudget::new([(Device::Cpu, 10), (Device::Gpu(0), 10)]);
+    let mut harness = Harness::with_budget(2, Some(budget));
+    harness.send(0, Input::SetFootprint {
+        model: model("cpu-model"),
+        footprint: Some(Footprint::on(Device::Cpu, 2)),
+    });
+    harness.load(0, 1, "cpu-model");
+    harness.send(0, finish(1));
+    harness.send(1, Input::SetFootprint {
+        model: model("gpu-model"),
+        footprint: Some(Footprint::on(Device::Gpu(0), 8)),
+    });
+    harness.load(1, 2, "gpu-model");
+    harness.send(1, finish(2));
+
+    // Both slots are taken and the GPU is short: evicting gpu-model frees both, so the least
+    // recently used cpu-model stays.
+    harness.send(2, Input::SetFootprint {
+        model: model("new"),
+        footprint: Some(Footprint::on(Device::Gpu(0), 5)),
+    });
+    assert_eq!(harness.send(2, arrive(3, "new")), vec![stop("gpu-model", StopReason::Swap)]);
+    assert_eq!(harness.scheduler.model_state("cpu-model"), ModelState::Ready);
+}

@@ -30,6 +30,12 @@ pub struct SystemCollector {
     last_read: Instant,
 }
 
+impl Default for SystemCollector {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl SystemCollector {
     /// Takes a first reading, so that the first sample already has rates and CPU shares.
     pub fn new() -> Self {
