@@ -99,8 +99,8 @@ impl RequestRecorder {
             cancelled,
             error,
         };
-        if !cancelled && let Some(timings) = self.scanner.timings() {
-            record.set_figures(timings.figures());
+        if !cancelled && let Some(figures) = self.scanner.figures() {
+            record.set_figures(figures);
         }
         self.scope.telemetry.record_request(record);
     }

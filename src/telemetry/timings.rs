@@ -89,33 +89,68 @@ impl TimingsScanner {
 
     /// Returns the last `timings` object in the kept tail, if any parses.
     pub fn timings(&self) -> Option<Timings> {
+        last_timings(&self.tail_text())
+    }
+
+    /// The figures of the reply: from `timings` when llama-server sent them, else the token
+    /// counts of the Anthropic or Responses `usage` object (`input_tokens`, `output_tokens`),
+    /// which carry no speeds.
+    pub fn figures(&self) -> Option<TokenFigures> {
+        let text = self.tail_text();
+        if let Some(timings) = last_timings(&text) {
+            return Some(timings.figures());
+        }
+        let usage = last_object_after::<Usage>(&text, b"\"usage\"")?;
+        if usage.input_tokens.is_none() && usage.output_tokens.is_none() {
+            return None;
+        }
+        Some(TokenFigures {
+            prompt_tokens: usage.input_tokens,
+            cached_tokens: usage.cache_read_input_tokens,
+            generated_tokens: usage.output_tokens,
+            ..TokenFigures::default()
+        })
+    }
+
+    fn tail_text(&self) -> Vec<u8> {
         let mut text = Vec::with_capacity(self.tail_len);
         for chunk in &self.tail {
             text.extend_from_slice(chunk);
         }
-        last_timings(&text)
+        text
     }
 }
 
-/// Finds the last `"timings"` key in `text` and parses the object after it. A key escaped
-/// inside a JSON string (`\"timings\"`) is skipped.
+/// The token counts of an Anthropic Messages or OpenAI Responses `usage` object.
+#[derive(Debug, Default, Deserialize)]
+struct Usage {
+    input_tokens: Option<u64>,
+    output_tokens: Option<u64>,
+    cache_read_input_tokens: Option<u64>,
+}
+
 fn last_timings(text: &[u8]) -> Option<Timings> {
-    const KEY: &[u8] = b"\"timings\"";
+    last_object_after::<Timings>(text, b"\"timings\"")
+}
+
+/// Finds the last `key` (quoted) in `text` and parses the object after it. A key escaped inside
+/// a JSON string (`\"timings\"`) is skipped.
+fn last_object_after<T: serde::de::DeserializeOwned>(text: &[u8], key: &[u8]) -> Option<T> {
     let mut end = text.len();
 
-    while let Some(start) = rfind(&text[..end], KEY) {
+    while let Some(start) = rfind(&text[..end], key) {
         end = start;
         if start > 0 && text[start - 1] == b'\\' {
             continue;
         }
-        let rest = &text[start + KEY.len()..];
+        let rest = &text[start + key.len()..];
         let rest = skip_while(rest, |byte| byte.is_ascii_whitespace() || byte == b':');
         if rest.first() != Some(&b'{') {
             continue;
         }
-        let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<Timings>();
-        if let Some(Ok(timings)) = values.next() {
-            return Some(timings);
+        let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<T>();
+        if let Some(Ok(value)) = values.next() {
+            return Some(value);
         }
     }
     None
@@ -183,6 +218,17 @@ mod tests {
     fn reply_without_timings_has_no_figures() {
         assert_eq!(scan(&[r#"{"choices":[{"message":{"content":"hello"}}]}"#]), None);
         assert_eq!(scan(&["data: {\"choices\":[]}\n\ndata: [DONE]\n\n"]), None);
+    }
+
+    #[test]
+    fn anthropic_usage_gives_token_counts_without_speeds() {
+        let event = "event: message_delta\ndata: {\"type\":\"message_delta\",\"usage\":{\"input_tokens\":25,\"output_tokens\":10}}\n\n";
+        let mut scanner = TimingsScanner::default();
+        scanner.push(&Bytes::copy_from_slice(event.as_bytes()));
+        let figures = scanner.figures().expect("usage found");
+        assert_eq!(figures.prompt_tokens, Some(25));
+        assert_eq!(figures.generated_tokens, Some(10));
+        assert_eq!(figures.generation_tokens_per_second, None);
     }
 
     #[test]
