@@ -33,7 +33,7 @@ if ! command -v promtool >/dev/null 2>&1; then
 fi
 
 step "running the Rust tests"
-cargo test --workspace -- --test-threads=2
+cargo test --workspace --no-fail-fast -- --test-threads=2
 
 step "running the client compatibility tests"
 LLAMA_RUNNER_BIN="$repo/target/debug/llama-runner" .venv/bin/python -m pytest -q tests/python

@@ -126,15 +126,16 @@ impl ModelProcess {
         })?;
         let pid = child.id().unwrap_or_default();
 
+        let mut captures = Vec::new();
         if let Some(stdout) = child.stdout().take() {
-            tokio::spawn(capture_lines(stdout, spec.id.clone(), logs.clone()));
+            captures.push(tokio::spawn(capture_lines(stdout, spec.id.clone(), logs.clone())));
         }
         if let Some(stderr) = child.stderr().take() {
-            tokio::spawn(capture_lines(stderr, spec.id.clone(), logs.clone()));
+            captures.push(tokio::spawn(capture_lines(stderr, spec.id.clone(), logs.clone())));
         }
 
         let (exit_sender, exit) = watch::channel(None);
-        tokio::spawn(wait_for_exit(child, exit_sender));
+        tokio::spawn(wait_for_exit(child, captures, exit_sender));
 
         tracing::info!(model = %spec.id, pid, port, program = %program, "model process started");
         Ok(Self {
@@ -185,11 +186,27 @@ fn unknown_exit() -> ProcessExit {
     }
 }
 
-async fn wait_for_exit(mut child: Box<dyn ChildWrapper>, exit: watch::Sender<Option<ProcessExit>>) {
+/// Longest wait, after the process exits, for its last output lines to be read. A descendant
+/// that keeps the pipes open would otherwise hold the exit report back indefinitely.
+const OUTPUT_DRAIN_LIMIT: Duration = Duration::from_millis(500);
+
+async fn wait_for_exit(
+    mut child: Box<dyn ChildWrapper>,
+    captures: Vec<tokio::task::JoinHandle<()>>,
+    exit: watch::Sender<Option<ProcessExit>>,
+) {
     let status = match child.wait().await {
         Ok(status) => describe_exit_status(&status),
         Err(error) => format!("cannot wait for the process: {error}"),
     };
+    // The exit is published after the output is read to its end, so that error messages
+    // quoting the last lines include what the process wrote just before exiting.
+    let drained = async {
+        for capture in captures {
+            let _ = capture.await;
+        }
+    };
+    let _ = tokio::time::timeout(OUTPUT_DRAIN_LIMIT, drained).await;
     exit.send_replace(Some(ProcessExit { status }));
 }
 
