@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Serve { config } => runtime.block_on(cli::serve::serve(config)),
         Command::Check { config, json } => runtime.block_on(cli::check::run_check(config, json)),
         Command::Schema => Ok(print_schema()),
+        Command::Client(command) => runtime.block_on(cli::client::run(command)),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,8 @@
-//! The command line: `serve`, `check` and `schema`.
+//! The command line: `serve`, `check` and `schema`, and the client commands (`ps`, `models`,
+//! `load`, `unload`, `logs`, `status`) that call a running instance's management API.
 
 pub mod check;
+pub mod client;
 pub mod serve;
 
 use std::path::PathBuf;
@@ -47,4 +49,6 @@ pub enum Command {
     },
     /// Print the JSON Schema of the config file, for editors (see "$schema").
     Schema,
+    #[command(flatten)]
+    Client(client::ClientCommand),
 }

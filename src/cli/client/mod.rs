@@ -14,7 +14,7 @@ mod unload;
 
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::{ArgGroup, Args, Subcommand};
 
 use http::ManagementClient;
 use target::{ConnectionArgs, resolve_target};
@@ -49,12 +49,12 @@ pub enum ClientCommand {
         args: ClientArgs,
     },
     /// Unload one model, or every model with --all, once its requests in flight finish.
+    #[command(group = ArgGroup::new("which").required(true).args(["id", "all"]))]
     Unload {
         /// Model id, as clients send it in `model`.
-        #[arg(required_unless_present = "all")]
         id: Option<String>,
         /// Unload every loaded model.
-        #[arg(long, conflicts_with = "id")]
+        #[arg(long)]
         all: bool,
         #[command(flatten)]
         args: ClientArgs,

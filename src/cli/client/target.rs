@@ -1,5 +1,5 @@
-//! Where a client command finds the running instance: the management URL and the API key, from
-//! the command line or from the `dashboard` and key fields of the config file.
+//! The address of the running instance for the client commands: the management URL and the API
+//! key, from the command line or from the `dashboard` and key fields of the config file.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
