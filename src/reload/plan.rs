@@ -57,6 +57,9 @@ impl ReloadPlan {
         if old.concurrent_runners != new.concurrent_runners {
             plan.needs_restart.push("concurrentRunners");
         }
+        if old.memory_budget != new.memory_budget {
+            plan.needs_restart.push("memoryBudget");
+        }
         if old.health_check_timeout != new.health_check_timeout || old.stop_grace != new.stop_grace {
             plan.needs_restart.push("healthCheckTimeout/stopGraceSeconds");
         }

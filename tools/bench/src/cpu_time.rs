@@ -29,6 +29,37 @@ impl CpuTime {
     }
 }
 
+/// Wall time and CPU time since a starting point.
+pub struct Clock {
+    cpu: Option<CpuTime>,
+    wall: std::time::Instant,
+}
+
+impl Clock {
+    pub fn start() -> Self {
+        Self {
+            cpu: CpuTime::now(),
+            wall: std::time::Instant::now(),
+        }
+    }
+
+    /// Describes the time since the start: wall seconds, then CPU seconds used by the bench's
+    /// process tree and by every other process. Servers still running are not yet counted as
+    /// the bench's, so call this after they have stopped.
+    pub fn describe(&self, what: &str) -> String {
+        let wall = self.wall.elapsed().as_secs_f64();
+        match (self.cpu, CpuTime::now()) {
+            (Some(start), Some(end)) => format!(
+                "{what}: {wall:.0} s, CPU time {:.1} s by the bench and the servers it started, \
+                 {:.1} s by other processes on the machine",
+                end.own - start.own,
+                end.others_since(&start),
+            ),
+            _ => format!("{what}: {wall:.0} s, CPU time not available"),
+        }
+    }
+}
+
 /// Sum of the user, nice, system, irq, softirq and steal columns of the `cpu` line.
 fn machine_busy_ticks() -> Option<u64> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;

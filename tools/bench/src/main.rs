@@ -24,7 +24,7 @@ use anyhow::Context;
 use clap::Parser;
 
 use crate::args::Args;
-use crate::cpu_time::CpuTime;
+use crate::cpu_time::Clock;
 use crate::machine::Machine;
 use crate::report::Report;
 use crate::stages::Setup;
@@ -85,34 +85,34 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     };
     eprintln!("bench: machine: {}", machine.summary());
 
-    let cpu_at_start = CpuTime::now();
-    let started = std::time::Instant::now();
-
+    let run_clock = Clock::start();
+    let clock = Clock::start();
     eprintln!("bench: stage 1/5: proxy overhead");
     let result = stages::proxy_overhead::run(&setup, &mut report).await;
-    record("proxy overhead", result, &mut report);
+    finish_stage("proxy overhead", &clock, result, &mut report);
+
+    let clock = Clock::start();
     eprintln!("bench: stage 2/5: time to first byte");
     let result = stages::first_byte::run(&setup, &mut report).await;
-    record("time to first byte", result, &mut report);
+    finish_stage("time to first byte", &clock, result, &mut report);
+
+    let clock = Clock::start();
     eprintln!("bench: stage 3/5: cold start");
     let result = stages::cold_start::run(&setup, &mut report).await;
-    record("cold start", result, &mut report);
+    finish_stage("cold start", &clock, result, &mut report);
+
+    let clock = Clock::start();
     eprintln!("bench: stage 4/5: swap sequence");
     let result = stages::swap::run(&setup, &mut report).await;
-    record("swap sequence", result, &mut report);
+    finish_stage("swap sequence", &clock, result, &mut report);
+
+    let clock = Clock::start();
     eprintln!("bench: stage 5/5: idle memory");
     let result = stages::idle_memory::run(&setup, &mut report).await;
-    record("idle memory", result, &mut report);
+    finish_stage("idle memory", &clock, result, &mut report);
+
+    report.note(run_clock.describe("whole run"));
     report.note(format!("load average at the end: {}", machine::load_average()));
-    if let (Some(start), Some(end)) = (cpu_at_start, CpuTime::now()) {
-        report.note(format!(
-            "CPU time during the {:.0} s run: {:.1} s by the bench and the servers it started, \
-             {:.1} s by other processes on the machine",
-            started.elapsed().as_secs_f64(),
-            end.own - start.own,
-            end.others_since(&start),
-        ));
-    }
 
     println!("Machine: {}\n", machine.summary());
     println!("{}\n", report.table());
@@ -130,8 +130,10 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     Ok(report.failures.is_empty())
 }
 
-/// Records a stage's error, so the stages after it still run and the bench exits non-zero.
-fn record(name: &str, result: anyhow::Result<()>, report: &mut Report) {
+/// Records a stage's time and error. A failed stage does not stop the stages after it, but the
+/// bench exits non-zero.
+fn finish_stage(name: &str, clock: &Clock, result: anyhow::Result<()>, report: &mut Report) {
+    report.note(clock.describe(&format!("stage {name}")));
     if let Err(error) = result {
         eprintln!("bench: stage {name} failed: {error:#}");
         report.failures.push(format!("{name}: {error:#}"));
