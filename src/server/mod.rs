@@ -6,7 +6,7 @@ mod reloading;
 use std::path::PathBuf;
 
 use live_routers::{LiveRouters, MANAGEMENT_API, OLLAMA_API, OPENAI_API};
-use reloading::start_reloading;
+use reloading::{Hangups, start_reloading};
 
 use crate::reload::ListenerSet;
 
@@ -49,6 +49,9 @@ pub struct BoundServer {
     listeners: Vec<(&'static str, TcpListener)>,
     routers: LiveRouters,
     config_path: Option<PathBuf>,
+    /// SIGHUP, registered before any port is bound: a signal that arrives before the reloader
+    /// runs must not hit the default action, which ends the process.
+    hangups: Option<Hangups>,
 }
 
 impl BoundServer {
@@ -80,6 +83,7 @@ impl BoundServer {
             served: ServedSettings::default(),
         };
 
+        let hangups = Hangups::register();
         let mut listeners = Vec::new();
         for (api, address) in listener_addresses(&settings) {
             if let Some(address) = address {
@@ -93,6 +97,7 @@ impl BoundServer {
             listeners,
             routers,
             config_path: None,
+            hangups,
         })
     }
 
@@ -121,7 +126,15 @@ impl BoundServer {
         }
         let servers = Arc::new(tokio::sync::Mutex::new(servers));
         let _watcher = match &self.config_path {
-            Some(path) => start_reloading(path.clone(), &self.state, &self.routers, servers.clone(), live_settings, &shutdown),
+            Some(path) => start_reloading(
+                path.clone(),
+                &self.state,
+                &self.routers,
+                servers.clone(),
+                live_settings,
+                self.hangups,
+                &shutdown,
+            ),
             None => None,
         };
 

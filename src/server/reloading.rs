@@ -71,6 +71,7 @@ pub(super) fn start_reloading(
     routers: &LiveRouters,
     listeners: Arc<Mutex<ListenerSet>>,
     live_settings: Arc<arc_swap::ArcSwap<Settings>>,
+    hangups: Option<Hangups>,
     shutdown: &CancellationToken,
 ) -> Option<notify::RecommendedWatcher> {
     let applier = ServerApplier {
@@ -81,7 +82,9 @@ pub(super) fn start_reloading(
     };
     let trigger = spawn_reloader(path.clone(), state.settings.clone(), applier);
     routers.install_trigger(&trigger, state);
-    spawn_sighup_listener(trigger.clone(), shutdown.clone());
+    if let Some(hangups) = hangups {
+        spawn_sighup_listener(hangups, trigger.clone(), shutdown.clone());
+    }
 
     match watch_config_file(&path, trigger) {
         Ok(watcher) => Some(watcher),
@@ -92,18 +95,37 @@ pub(super) fn start_reloading(
     }
 }
 
-fn spawn_sighup_listener(trigger: ReloadTrigger, shutdown: CancellationToken) {
+/// The SIGHUP signal stream, registered early. Without a reloader, signals are read and ignored.
+pub(super) struct Hangups {
+    #[cfg(unix)]
+    signals: tokio::signal::unix::Signal,
+}
+
+impl Hangups {
+    pub(super) fn register() -> Option<Self> {
+        #[cfg(unix)]
+        {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+                Ok(signals) => Some(Self { signals }),
+                Err(error) => {
+                    tracing::warn!(error = %error, "cannot listen for SIGHUP");
+                    None
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        None
+    }
+}
+
+fn spawn_sighup_listener(hangups: Hangups, trigger: ReloadTrigger, shutdown: CancellationToken) {
     #[cfg(unix)]
     tokio::spawn(async move {
-        use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut hangups) = signal(SignalKind::hangup()) else {
-            tracing::warn!("cannot listen for SIGHUP");
-            return;
-        };
+        let mut signals = hangups.signals;
         loop {
             tokio::select! {
                 _ = shutdown.cancelled() => return,
-                received = hangups.recv() => {
+                received = signals.recv() => {
                     if received.is_none() {
                         return;
                     }
@@ -112,4 +134,6 @@ fn spawn_sighup_listener(trigger: ReloadTrigger, shutdown: CancellationToken) {
             }
         }
     });
+    #[cfg(not(unix))]
+    let _ = (hangups, trigger, shutdown);
 }
