@@ -64,9 +64,17 @@ impl Clock {
 fn machine_busy_ticks() -> Option<u64> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
     let line = stat.lines().next()?.strip_prefix("cpu ")?;
-    let columns: Vec<u64> = line.split_whitespace().filter_map(|value| value.parse().ok()).collect();
+    let columns: Vec<u64> = line
+        .split_whitespace()
+        .filter_map(|value| value.parse().ok())
+        .collect();
     let busy_columns = [0, 1, 2, 5, 6, 7];
-    Some(busy_columns.iter().filter_map(|index| columns.get(*index)).sum())
+    Some(
+        busy_columns
+            .iter()
+            .filter_map(|index| columns.get(*index))
+            .sum(),
+    )
 }
 
 /// utime + stime + cutime + cstime of this process, fields 14 to 17 of `/proc/self/stat`.

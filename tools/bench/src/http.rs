@@ -112,7 +112,8 @@ pub async fn get_json(
     if status != StatusCode::OK {
         anyhow::bail!("GET 127.0.0.1:{port}{path} returned {status}");
     }
-    serde_json::from_slice(&body).with_context(|| format!("GET 127.0.0.1:{port}{path}: invalid JSON"))
+    serde_json::from_slice(&body)
+        .with_context(|| format!("GET 127.0.0.1:{port}{path}: invalid JSON"))
 }
 
 /// Polls `GET /health` until it returns 200 and returns the time that took. Fails when `server`

@@ -30,7 +30,10 @@ mod tests {
     use super::*;
 
     fn ms(values: &[u64]) -> Vec<Duration> {
-        values.iter().map(|value| Duration::from_millis(*value)).collect()
+        values
+            .iter()
+            .map(|value| Duration::from_millis(*value))
+            .collect()
     }
 
     #[test]
@@ -39,7 +42,10 @@ mod tests {
 
         assert_eq!(percentile(&samples, 50.0), Some(Duration::from_millis(50)));
         assert_eq!(percentile(&samples, 99.0), Some(Duration::from_millis(99)));
-        assert_eq!(percentile(&samples, 100.0), Some(Duration::from_millis(100)));
+        assert_eq!(
+            percentile(&samples, 100.0),
+            Some(Duration::from_millis(100))
+        );
     }
 
     #[test]

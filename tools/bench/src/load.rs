@@ -94,7 +94,9 @@ pub async fn run_load(
             Ok(part) => outcome.absorb(part),
             Err(_) => {
                 outcome.errors += 1;
-                outcome.first_error.get_or_insert_with(|| "a load worker panicked".to_owned());
+                outcome
+                    .first_error
+                    .get_or_insert_with(|| "a load worker panicked".to_owned());
             }
         }
     }
@@ -140,9 +142,17 @@ impl Worker {
     async fn send_one(&self) -> Result<(), String> {
         let request = post_request(self.port, &self.path, self.body.clone());
         let exchange = async {
-            let response = self.client.request(request).await.map_err(|error| error.to_string())?;
+            let response = self
+                .client
+                .request(request)
+                .await
+                .map_err(|error| error.to_string())?;
             let status = response.status();
-            let body = response.into_body().collect().await.map_err(|error| error.to_string())?;
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|error| error.to_string())?;
             if status != StatusCode::OK {
                 let text = String::from_utf8_lossy(&body.to_bytes()).into_owned();
                 return Err(format!("status {status}: {text}"));

@@ -23,8 +23,10 @@ impl Machine {
             .and_then(|rest| rest.split_once(':'))
             .map_or_else(|| "unknown".to_owned(), |(_, name)| name.trim().to_owned());
         let cpus = std::thread::available_parallelism().map_or(1, |count| count.get());
-        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-            .map_or_else(|_| "unknown".to_owned(), |release| release.trim().to_owned());
+        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").map_or_else(
+            |_| "unknown".to_owned(),
+            |release| release.trim().to_owned(),
+        );
 
         Self {
             cpu_model,
@@ -46,6 +48,11 @@ impl Machine {
 pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .ok()
-        .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_else(|| "unknown".to_owned())
 }

@@ -31,7 +31,10 @@ use crate::stages::Setup;
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("bench: failed to start the tokio runtime: {error}");
@@ -112,7 +115,10 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     finish_stage("idle memory", &clock, result, &mut report);
 
     report.note(run_clock.describe("whole run"));
-    report.note(format!("load average at the end: {}", machine::load_average()));
+    report.note(format!(
+        "load average at the end: {}",
+        machine::load_average()
+    ));
 
     println!("Machine: {}\n", machine.summary());
     println!("{}\n", report.table());

@@ -45,7 +45,9 @@ impl Nginx {
     pub fn stop(mut self) -> anyhow::Result<()> {
         let leftovers = self.process.stop();
         if !leftovers.is_empty() {
-            anyhow::bail!("nginx left processes {leftovers:?} running after SIGTERM; the bench stopped them");
+            anyhow::bail!(
+                "nginx left processes {leftovers:?} running after SIGTERM; the bench stopped them"
+            );
         }
         Ok(())
     }

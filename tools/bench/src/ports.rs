@@ -11,7 +11,8 @@ use crate::process::ServerProcess;
 /// Returns a port that was free on 127.0.0.1 a moment ago. Another program may take it before
 /// the server binds it, in which case that server fails to start and the bench reports it.
 pub fn free_port() -> anyhow::Result<u16> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("cannot bind 127.0.0.1:0")?;
+    let listener =
+        TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("cannot bind 127.0.0.1:0")?;
     Ok(listener.local_addr()?.port())
 }
 
@@ -24,7 +25,10 @@ pub async fn wait_for_port(
 ) -> anyhow::Result<()> {
     let deadline = Instant::now() + limit;
     loop {
-        if tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.is_ok() {
+        if tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port))
+            .await
+            .is_ok()
+        {
             return Ok(());
         }
         server.ensure_running()?;

@@ -31,7 +31,10 @@ impl ServerProcess {
         let log = File::create(log_path)
             .with_context(|| format!("cannot create log file {}", log_path.display()))?;
         let log_for_stderr = log.try_clone()?;
-        command.stdin(Stdio::null()).stdout(log).stderr(log_for_stderr);
+        command
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_for_stderr);
 
         let child = command
             .spawn()
@@ -81,12 +84,18 @@ impl ServerProcess {
         let _ = kill(pid, Signal::SIGTERM);
         let exited = wait_until(STOP_GRACE, || matches!(self.child.try_wait(), Ok(Some(_))));
         if !exited {
-            eprintln!("bench: {} ignored SIGTERM for {STOP_GRACE:?}; sending SIGKILL", self.name);
+            eprintln!(
+                "bench: {} ignored SIGTERM for {STOP_GRACE:?}; sending SIGKILL",
+                self.name
+            );
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
 
-        let leftovers: Vec<u32> = descendants.into_iter().filter(|pid| is_alive(*pid)).collect();
+        let leftovers: Vec<u32> = descendants
+            .into_iter()
+            .filter(|pid| is_alive(*pid))
+            .collect();
         for leftover in &leftovers {
             stop_pid(*leftover);
         }
@@ -113,7 +122,14 @@ pub fn resident_set_size(pid: u32) -> anyhow::Result<u64> {
     let kilobytes = status
         .lines()
         .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .and_then(|value| {
+            value
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
         .with_context(|| format!("no VmRSS line in {path}"))?;
     Ok(kilobytes * 1024)
 }
@@ -147,7 +163,11 @@ fn descendants_of(root: u32) -> Vec<u32> {
         return Vec::new();
     };
     for entry in entries.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<u32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|name| name.parse::<u32>().ok())
+        else {
             continue;
         };
         if let Some((parent, _)) = stat_fields(pid) {
@@ -196,7 +216,10 @@ mod tests {
         let mut command = Command::new("sh");
         command.args(["-c", "sleep 30 & wait"]);
         let mut server = ServerProcess::spawn("sh", command, &dir.path().join("log")).unwrap();
-        assert!(wait_until(Duration::from_secs(5), || !descendants_of(server.pid()).is_empty()));
+        assert!(wait_until(Duration::from_secs(5), || !descendants_of(
+            server.pid()
+        )
+        .is_empty()));
         let grandchildren = descendants_of(server.pid());
 
         server.stop();

@@ -64,7 +64,14 @@ impl Report {
 
     /// Renders the table as Markdown, so it reads in a terminal and pastes into the docs.
     pub fn table(&self) -> String {
-        let header = ["Measure", "llama-runner", "Baseline", "Ratio", "Target", "Result"];
+        let header = [
+            "Measure",
+            "llama-runner",
+            "Baseline",
+            "Ratio",
+            "Target",
+            "Result",
+        ];
         let mut lines = vec![
             format!("| {} |", header.join(" | ")),
             format!("|{}", "---|".repeat(header.len())),
@@ -74,7 +81,9 @@ impl Report {
                 Some(value) => format!("{} {}", row.baseline_name, format_value(value, row.unit)),
                 None => row.baseline_name.clone(),
             };
-            let ratio = row.ratio.map_or("-".to_owned(), |ratio| format!("{ratio:.2}"));
+            let ratio = row
+                .ratio
+                .map_or("-".to_owned(), |ratio| format!("{ratio:.2}"));
             lines.push(format!(
                 "| {} | {} | {} | {} | {} | {} |",
                 row.measure,
@@ -123,7 +132,9 @@ mod tests {
 
         let table = report.table();
 
-        assert!(table.contains("| throughput | 900 req/s | nginx 1000 req/s | 0.90 | >= 0.9x nginx | pass |"));
+        assert!(table.contains(
+            "| throughput | 900 req/s | nginx 1000 req/s | 0.90 | >= 0.9x nginx | pass |"
+        ));
     }
 
     #[test]

@@ -51,7 +51,8 @@ impl Runner {
         for (name, value) in environment {
             command.env(name, value);
         }
-        let mut process = ServerProcess::spawn("llama-runner", command, &dir.join("llama-runner.log"))?;
+        let mut process =
+            ServerProcess::spawn("llama-runner", command, &dir.join("llama-runner.log"))?;
         wait_for_port(&mut process, "llama-runner", port, LISTEN_LIMIT).await?;
         Ok(Self { process, port })
     }
@@ -120,7 +121,10 @@ mod tests {
         assert_eq!(config["proxies"]["ollama"]["enabled"], false);
         assert_eq!(config["host"], "127.0.0.1");
         assert_eq!(config["models"]["m1"]["model_path"], "/models/x.gguf");
-        assert_eq!(config["models"]["m1"]["llama_cpp_runtime"], "/bin/llama-server");
+        assert_eq!(
+            config["models"]["m1"]["llama_cpp_runtime"],
+            "/bin/llama-server"
+        );
         assert_eq!(config["models"]["m1"]["parameters"]["port"], 9000);
     }
 }

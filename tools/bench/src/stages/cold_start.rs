@@ -41,7 +41,11 @@ pub async fn run(setup: &Setup, report: &mut Report) -> anyhow::Result<()> {
     }
 
     let samples = |durations: &[Duration]| {
-        durations.iter().map(|duration| format!("{:.1}", millis(*duration))).collect::<Vec<_>>().join(", ")
+        durations
+            .iter()
+            .map(|duration| format!("{:.1}", millis(*duration)))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     report.note(format!(
         "cold start, ms per run: llama-server load [{}], load + first token [{}]; through llama-runner [{}]",
@@ -53,7 +57,10 @@ pub async fn run(setup: &Setup, report: &mut Report) -> anyhow::Result<()> {
     let baseline = millis(median(&direct_totals).unwrap_or_default());
     let value = millis(median(&proxied).unwrap_or_default());
     report.rows.push(Row {
-        measure: format!("cold start to first token (median of {})", setup.args.cold_runs),
+        measure: format!(
+            "cold start to first token (median of {})",
+            setup.args.cold_runs
+        ),
         value,
         unit: "ms",
         baseline_name: "llama-server load + first token".to_owned(),
@@ -71,8 +78,18 @@ async fn start_directly(setup: &Setup, run: usize) -> anyhow::Result<DirectStart
     let dir = setup.stage_dir(&format!("cold-direct-{run}"))?;
     let port = free_port()?;
     let mut command = Command::new(&setup.args.llama_server);
-    command.args(setup.real_flags()).arg("--model").arg(&setup.args.model);
-    command.args(["--alias", REAL_MODEL_ID, "--host", "127.0.0.1", "--port", &port.to_string()]);
+    command
+        .args(setup.real_flags())
+        .arg("--model")
+        .arg(&setup.args.model);
+    command.args([
+        "--alias",
+        REAL_MODEL_ID,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+    ]);
 
     let http = client(1);
     let started = Instant::now();
@@ -97,7 +114,13 @@ async fn start_through_runner(setup: &Setup, run: usize) -> anyhow::Result<Durat
     let runner = Runner::start(setup.llama_runner(), &dir, 1, &models, &[]).await?;
 
     let http = client(1);
-    let timing = time_stream(&http, runner.port, &chat_body(REAL_MODEL_ID, true), LOAD_LIMIT).await?;
+    let timing = time_stream(
+        &http,
+        runner.port,
+        &chat_body(REAL_MODEL_ID, true),
+        LOAD_LIMIT,
+    )
+    .await?;
     runner.stop()?;
     Ok(timing.first_token)
 }

@@ -28,7 +28,14 @@ pub async fn run(setup: &Setup, report: &mut Report) -> anyhow::Result<()> {
     // side opens the keep-alive connections that the measured requests reuse.
     let http = client(2);
     let plain = chat_body(REAL_MODEL_ID, false);
-    post_json_ok(&http, runner.port, "/v1/chat/completions", &plain, LOAD_LIMIT).await?;
+    post_json_ok(
+        &http,
+        runner.port,
+        "/v1/chat/completions",
+        &plain,
+        LOAD_LIMIT,
+    )
+    .await?;
     let streamed = chat_body(REAL_MODEL_ID, true);
     time_stream(&http, model_port, &streamed, REQUEST_LIMIT).await?;
     time_stream(&http, runner.port, &streamed, REQUEST_LIMIT).await?;

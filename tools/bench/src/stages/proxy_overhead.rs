@@ -58,7 +58,14 @@ pub async fn run(setup: &Setup, report: &mut Report) -> anyhow::Result<()> {
         "messages": [{"role": "user", "content": "Hi"}],
         "max_tokens": 4,
     });
-    post_json_ok(&client(1), runner.port, PATH, &body, Duration::from_secs(30)).await?;
+    post_json_ok(
+        &client(1),
+        runner.port,
+        PATH,
+        &body,
+        Duration::from_secs(30),
+    )
+    .await?;
     let nginx = Nginx::start(&setup.args.nginx, &setup.stage_dir("nginx")?, upstream_port).await?;
     let body = Bytes::from(body.to_string());
 
@@ -81,7 +88,8 @@ pub async fn run(setup: &Setup, report: &mut Report) -> anyhow::Result<()> {
 
         // The targets take turns in short rounds, so a burst of other work on the machine
         // lands on all of them rather than on whichever ran at that moment.
-        let mut outcomes: Vec<LoadOutcome> = targets.iter().map(|_| LoadOutcome::default()).collect();
+        let mut outcomes: Vec<LoadOutcome> =
+            targets.iter().map(|_| LoadOutcome::default()).collect();
         let plan = LoadPlan {
             concurrency,
             requests: (requests / ROUNDS).max(concurrency),
@@ -98,7 +106,10 @@ pub async fn run(setup: &Setup, report: &mut Report) -> anyhow::Result<()> {
             if outcome.latencies.is_empty() {
                 anyhow::bail!(
                     "no request to {name} succeeded at concurrency {concurrency}: {}",
-                    outcome.first_error.as_deref().unwrap_or("no error recorded")
+                    outcome
+                        .first_error
+                        .as_deref()
+                        .unwrap_or("no error recorded")
                 );
             }
         }
@@ -169,7 +180,10 @@ fn push_rows(report: &mut Report, level: &Level) {
     ] {
         let value = added(&level.runner, p99);
         let (target, verdict) = if c == 1 {
-            (format!("<= {limit} ms"), Verdict::from_check(value <= limit))
+            (
+                format!("<= {limit} ms"),
+                Verdict::from_check(value <= limit),
+            )
         } else {
             ("-".to_owned(), Verdict::Info)
         };

@@ -57,20 +57,36 @@ pub async fn run(setup: &Setup, report: &mut Report) -> anyhow::Result<()> {
 }
 
 fn listed(times: &[Duration]) -> String {
-    let millis: Vec<String> = times.iter().map(|time| format!("{:.0}", millis(*time))).collect();
+    let millis: Vec<String> = times
+        .iter()
+        .map(|time| format!("{:.0}", millis(*time)))
+        .collect();
     millis.join(", ")
 }
 
 fn sequence(count: usize) -> Vec<&'static str> {
-    (0..count).map(|index| MODEL_IDS[index % MODEL_IDS.len()]).collect()
+    (0..count)
+        .map(|index| MODEL_IDS[index % MODEL_IDS.len()])
+        .collect()
 }
 
 /// Sends the sequence of non-streamed requests one after another and returns each one's time.
-async fn send_sequence(http: &HttpClient, port: u16, count: usize) -> anyhow::Result<Vec<Duration>> {
+async fn send_sequence(
+    http: &HttpClient,
+    port: u16,
+    count: usize,
+) -> anyhow::Result<Vec<Duration>> {
     let mut times = Vec::new();
     for model in sequence(count) {
         let sent = Instant::now();
-        post_json_ok(http, port, "/v1/chat/completions", &chat_body(model, false), REQUEST_LIMIT).await?;
+        post_json_ok(
+            http,
+            port,
+            "/v1/chat/completions",
+            &chat_body(model, false),
+            REQUEST_LIMIT,
+        )
+        .await?;
         times.push(sent.elapsed());
     }
     Ok(times)
@@ -86,7 +102,9 @@ async fn through_runner(setup: &Setup, report: &mut Report) -> anyhow::Result<Ve
 
     let listing = get_json(&http, runner.port, "/v1/models", REQUEST_LIMIT).await?;
     let states = model_states(&listing, "state");
-    report.note(format!("llama-runner model states after the sequence: {states:?}"));
+    report.note(format!(
+        "llama-runner model states after the sequence: {states:?}"
+    ));
     runner.stop()?;
     Ok(times)
 }
@@ -108,10 +126,19 @@ async fn through_router(setup: &Setup, report: &mut Report) -> anyhow::Result<Ve
     let port = free_port()?;
     let mut command = Command::new(&setup.args.llama_server);
     command.arg("--models-dir").arg(&models_dir);
-    command.args(["--models-max", "1", "--host", "127.0.0.1", "--port", &port.to_string()]);
+    command.args([
+        "--models-max",
+        "1",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+    ]);
     // Model instances inherit the router's flags.
     command.args(setup.real_flags());
-    command.env_remove("LLAMA_SERVER_ROUTER_PORT").env_remove("LLAMA_SERVER_CHILD_MODE");
+    command
+        .env_remove("LLAMA_SERVER_ROUTER_PORT")
+        .env_remove("LLAMA_SERVER_CHILD_MODE");
 
     let http = client(1);
     let mut router = ServerProcess::spawn("llama-server router", command, &dir.join("router.log"))?;
@@ -148,7 +175,10 @@ fn model_states(listing: &Value, field: &str) -> Vec<(String, String)> {
         .filter_map(|model| {
             let id = model["id"].as_str()?;
             let state = &model[field];
-            let state = state.as_str().or_else(|| state["value"].as_str()).unwrap_or("unknown");
+            let state = state
+                .as_str()
+                .or_else(|| state["value"].as_str())
+                .unwrap_or("unknown");
             Some((id.to_owned(), state.to_owned()))
         })
         .collect()
@@ -161,7 +191,10 @@ mod tests {
 
     #[test]
     fn sequence_alternates_models() {
-        assert_eq!(sequence(5), ["swap-a", "swap-b", "swap-a", "swap-b", "swap-a"]);
+        assert_eq!(
+            sequence(5),
+            ["swap-a", "swap-b", "swap-a", "swap-b", "swap-a"]
+        );
     }
 
     #[test]
@@ -173,13 +206,22 @@ mod tests {
 
         let states = model_states(&listing, "status");
 
-        assert_eq!(states, [("swap-a".to_owned(), "unloaded".to_owned()), ("swap-b".to_owned(), "loaded".to_owned())]);
+        assert_eq!(
+            states,
+            [
+                ("swap-a".to_owned(), "unloaded".to_owned()),
+                ("swap-b".to_owned(), "loaded".to_owned())
+            ]
+        );
     }
 
     #[test]
     fn runner_state_strings_are_read() {
         let listing = json!({"data": [{"id": "swap-a", "state": "stopped"}]});
 
-        assert_eq!(model_states(&listing, "state"), [("swap-a".to_owned(), "stopped".to_owned())]);
+        assert_eq!(
+            model_states(&listing, "state"),
+            [("swap-a".to_owned(), "stopped".to_owned())]
+        );
     }
 }
