@@ -46,16 +46,16 @@ impl Clock {
     /// Describes the time since the start: wall seconds, then CPU seconds used by the bench's
     /// process tree and by every other process. Servers still running are not yet counted as
     /// the bench's, so call this after they have stopped.
-    pub fn describe(&self, what: &str) -> String {
+    pub fn describe(&self, label: &str) -> String {
         let wall = self.wall.elapsed().as_secs_f64();
         match (self.cpu, CpuTime::now()) {
             (Some(start), Some(end)) => format!(
-                "{what}: {wall:.0} s, CPU time {:.1} s by the bench and the servers it started, \
+                "{label}: {wall:.0} s, CPU time {:.1} s by the bench and the servers it started, \
                  {:.1} s by other processes on the machine",
                 end.own - start.own,
                 end.others_since(&start),
             ),
-            _ => format!("{what}: {wall:.0} s, CPU time not available"),
+            _ => format!("{label}: {wall:.0} s, CPU time not available"),
         }
     }
 }
