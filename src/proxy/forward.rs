@@ -93,7 +93,11 @@ pub async fn forward(
         parts.headers.remove(header::CONTENT_LENGTH);
         parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         parts.headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
-        FailureStyle::ServerSentEvent
+        if path_and_query.starts_with("/v1/messages") {
+            FailureStyle::AnthropicEvent
+        } else {
+            FailureStyle::ServerSentEvent
+        }
     } else {
         FailureStyle::Abort
     };

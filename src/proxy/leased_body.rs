@@ -20,6 +20,8 @@ pub(crate) enum FailureStyle {
     Abort,
     /// A final `data: {"error": …}` event ends the stream, with no `[DONE]` after it.
     ServerSentEvent,
+    /// A final Anthropic `event: error` ends a Messages stream, with no `message_stop` after it.
+    AnthropicEvent,
 }
 
 /// The idle-gap and total timeouts that apply while a body streams.
@@ -128,6 +130,7 @@ impl LeasedBody {
         match self.failure_style {
             FailureStyle::Abort => Poll::Ready(Some(Err(message.into()))),
             FailureStyle::ServerSentEvent => Poll::Ready(Some(Ok(Frame::data(error_event(&message, kind))))),
+            FailureStyle::AnthropicEvent => Poll::Ready(Some(Ok(Frame::data(anthropic_error_event(&message))))),
         }
     }
 
@@ -196,6 +199,15 @@ impl Body for LeasedBody {
     }
 }
 
+/// Anthropic's stream error: `event: error` with `{"type":"error","error":{"type","message"}}`.
+fn anthropic_error_event(message: &str) -> Bytes {
+    let payload = serde_json::json!({
+        "type": "error",
+        "error": {"type": "api_error", "message": message}
+    });
+    Bytes::from(format!("event: error\ndata: {payload}\n\n"))
+}
+
 fn error_event(message: &str, kind: FailureKind) -> Bytes {
     let code = match kind {
         FailureKind::Timeout(_) => "timeout",
@@ -205,4 +217,28 @@ fn error_event(message: &str, kind: FailureKind) -> Bytes {
         "error": {"message": message, "type": "server_error", "code": code}
     });
     Bytes::from(format!("data: {payload}\n\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anthropic_error_event_is_named_and_typed() {
+        let event = anthropic_error_event("model 'm' stopped responding");
+        let text = std::str::from_utf8(&event).unwrap();
+        assert!(text.starts_with("event: error\ndata: "), "{text}");
+        let payload: serde_json::Value = serde_json::from_str(text.trim_end().trim_start_matches("event: error\ndata: ")).unwrap();
+        assert_eq!(payload["type"], "error");
+        assert_eq!(payload["error"]["type"], "api_error");
+        assert!(payload["error"]["message"].as_str().unwrap().contains("stopped responding"));
+    }
+
+    #[test]
+    fn openai_error_event_has_no_done_marker() {
+        let event = error_event("gone", FailureKind::ResetMidStream);
+        let text = std::str::from_utf8(&event).unwrap();
+        assert!(text.starts_with("data: {"));
+        assert!(!text.contains("[DONE]"));
+    }
 }
