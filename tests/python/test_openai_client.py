@@ -89,3 +89,15 @@ def test_streamed_responses_api_completes(runner):
     kinds = [event.type for event in stream]
     assert "response.output_text.delta" in kinds
     assert kinds[-1] == "response.completed"
+
+
+def test_retrieve_model_by_id(client):
+    for model_id in (MODEL_ID, SECOND_MODEL_ID):
+        model = client.models.retrieve(model_id)
+        assert model.id == model_id
+        assert model.object == "model"
+
+
+def test_retrieve_unknown_model_is_not_found(client):
+    with pytest.raises(openai.NotFoundError):
+        client.models.retrieve("no-such-model")

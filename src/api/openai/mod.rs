@@ -18,4 +18,5 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/completions", post(passthrough::forward_by_model))
         .route("/v1/embeddings", post(passthrough::forward_by_model))
         .route("/v1/models", get(models::list_models))
+        .route("/v1/models/{*id}", get(models::get_model))
 }
