@@ -9,7 +9,7 @@ pub mod ollama;
 pub mod openai;
 mod prompt_log;
 mod served_settings;
-mod sse;
+pub mod sse;
 mod state;
 #[cfg(test)]
 mod test_support;

@@ -1,26 +1,31 @@
 //! An incremental decoder of server-sent events (the HTML Living Standard's `text/event-stream`),
 //! fed with body chunks as they arrive from llama-server.
 
+/// Longest line kept, in bytes. A longer line is decoded at that length, so that a stream without
+/// line breaks cannot fill the memory.
+const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
 /// Splits a byte stream into the `data` of each event. Only complete lines are decoded, so a UTF-8
 /// character or a line split across chunks is handled; nothing beyond the current line is buffered.
 #[derive(Debug, Default)]
-pub(crate) struct SseDecoder {
+pub struct SseDecoder {
     line: Vec<u8>,
     data: Option<String>,
 }
 
 impl SseDecoder {
     /// Feeds one chunk and returns the data of every event it completes, in order.
-    pub(crate) fn push(&mut self, chunk: &[u8]) -> Vec<String> {
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<String> {
         let mut events = Vec::new();
         for &byte in chunk {
-            if byte == b'\n' {
+            if byte == b'\n' || self.line.len() >= MAX_LINE_BYTES {
                 let mut line = std::mem::take(&mut self.line);
                 if line.last() == Some(&b'\r') {
                     line.pop();
                 }
                 self.take_line(&line, &mut events);
-            } else {
+            }
+            if byte != b'\n' {
                 self.line.push(byte);
             }
         }
@@ -28,7 +33,7 @@ impl SseDecoder {
     }
 
     /// Ends the stream: an event whose blank line never came is still returned.
-    pub(crate) fn finish(&mut self) -> Vec<String> {
+    pub fn finish(&mut self) -> Vec<String> {
         let mut events = Vec::new();
         if !self.line.is_empty() {
             let line = std::mem::take(&mut self.line);
@@ -68,6 +73,18 @@ impl SseDecoder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_without_breaks_is_cut_at_the_limit() {
+        let mut decoder = SseDecoder::default();
+        let mut chunk = b"data: ".to_vec();
+        chunk.resize(MAX_LINE_BYTES + 10, b'x');
+        assert!(decoder.push(&chunk).is_empty());
+        assert!(decoder.line.len() <= MAX_LINE_BYTES);
+        let events = decoder.push(b"\n\n");
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].len(), MAX_LINE_BYTES - "data: ".len());
+    }
 
     #[test]
     fn events_split_at_blank_lines() {

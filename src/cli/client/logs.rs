@@ -7,7 +7,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 
 use super::http::{ClientError, ManagementClient, model_path};
-use super::sse::EventDecoder;
+use llama_runner::api::sse::SseDecoder;
 
 /// Prints the last `tail` lines of the model's latest process, or with `json` the API's
 /// `{"model", "lines"}`.
@@ -34,7 +34,7 @@ pub async fn print_tail(client: &ManagementClient, id: &str, tail: usize, json: 
 pub async fn follow(client: &ManagementClient, id: &str, tail: usize, json: bool) -> anyhow::Result<ExitCode> {
     let path = model_path(id, &format!("/logs/stream?tail={tail}"));
     let mut body = client.open_stream(&path).await?;
-    let mut decoder = EventDecoder::default();
+    let mut decoder = SseDecoder::default();
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
 

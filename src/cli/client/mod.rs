@@ -6,7 +6,6 @@ mod list;
 mod load;
 mod logs;
 mod model_rows;
-mod sse;
 mod status;
 mod table;
 mod target;
