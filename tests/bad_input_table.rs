@@ -1,4 +1,4 @@
-//! Every route on every port answers bad input with the right status and a JSON error in its
+//! Every route on every port responds to bad input with the right status and a JSON error in its
 //! dialect, and never starts a model process.
 
 mod support;
@@ -8,7 +8,7 @@ use support::processes::pids_with_argument;
 use support::runner::{Runner, config_with, model_entry};
 use support::{TempDir, fake_llama_server, unique_id};
 
-/// Which error shape a route answers in.
+/// The error shape a route responds with.
 #[derive(Clone, Copy, Debug)]
 enum Dialect {
     OpenAi,
@@ -49,7 +49,7 @@ fn cases(model: &str) -> Vec<Case> {
     let mut cases = Vec::new();
     let oversized = format!(r#"{{"model":"{model}","pad":"{}"}}"#, "x".repeat(1_100_000));
 
-    // JSON routes routed by the body's model, with the dialect they answer in on each port.
+    // JSON routes routed by the body's model, with the dialect of their errors on each port.
     let json_routes: Vec<(Port, &str, Dialect)> = vec![
         (Port::OpenAi, "/v1/chat/completions", Dialect::OpenAi),
         (Port::OpenAi, "/v1/completions", Dialect::OpenAi),

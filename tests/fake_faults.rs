@@ -1,4 +1,4 @@
-//! Faults of a model process against the fake llama-server: what the client sees, the model's
+//! Faults of a model process against the fake llama-server: what the client receives, the model's
 //! state and its circuit breaker.
 
 mod support;
@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use support::processes::{pids_with_argument, wait_until};
 use support::runner::{Runner, config_with, model_entry};
-use support::{TempDir, fake_llama_server, unique_id};
+use support::{TempDir, fake_llama_server, request_log_lines, unique_id};
 
 fn model_file(dir: &TempDir, name: &str) -> std::path::PathBuf {
     let path = dir.path().join(name);
@@ -17,7 +17,7 @@ fn model_file(dir: &TempDir, name: &str) -> std::path::PathBuf {
     path
 }
 
-/// A runtime script that starts the fake with the given environment.
+/// Writes a runtime script that starts the fake with the given environment.
 fn fake_runtime(dir: &TempDir, name: &str, environment: &[(&str, &str)]) -> std::path::PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let exports: String = environment.iter().map(|(key, value)| format!("export {key}='{value}'\n")).collect();
@@ -32,14 +32,6 @@ async fn post(url: &str, body: Value) -> (u16, reqwest::header::HeaderMap, Strin
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     (status, headers, response.text().await.unwrap_or_default())
-}
-
-fn request_log_lines(path: &std::path::Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect()
 }
 
 async fn model_state(runner: &Runner, id: &str) -> String {
@@ -92,7 +84,7 @@ async fn breaker_counts_only_upstream_faults() {
     let runner = Runner::start(config_with(models, settings));
     let chat_url = runner.openai_url("/v1/chat/completions");
 
-    // Ten answers of 400 and ten clients that leave are the caller's doing, not the model's.
+    // Ten replies of 400 and ten clients that leave are the caller's doing, not the model's.
     for _ in 0..10 {
         let (status, _, body) = post(&chat_url, json!({"model": refusing, "messages": []})).await;
         assert_eq!(status, 400, "{body}");
@@ -107,7 +99,7 @@ async fn breaker_counts_only_upstream_faults() {
     let (status, _, body) = post(&runner.openai_url("/v1/embeddings"), json!({"model": refusing, "input": "x"})).await;
     assert_eq!(status, 200, "{body}");
 
-    // Five answers of 500 open the breaker; the sixth call is rejected without reaching the model.
+    // Five replies of 500 open the breaker; the sixth call is rejected without reaching the model.
     for _ in 0..5 {
         let (status, _, _) = post(&chat_url, json!({"model": failing, "messages": []})).await;
         assert_eq!(status, 500);
@@ -122,7 +114,9 @@ async fn breaker_counts_only_upstream_faults() {
     assert!((1..=2).contains(&retry_after), "Retry-After {retry_after}");
     let error: Value = serde_json::from_str(&body).unwrap();
     let message = error["error"]["message"].as_str().unwrap();
-    assert!(message.contains(&failing) && message.contains("open") && message.contains("500"), "{message}");
+    assert!(message.contains(&failing), "{message}");
+    assert!(message.contains("open"), "{message}");
+    assert!(message.contains("500"), "{message}");
     assert_eq!(request_log_lines(&failing_log).len(), sent, "the rejected call reached the model");
     assert_eq!(breaker_state(&runner, &failing).await, "open");
     assert_eq!(breaker_state(&runner, &refusing).await, "closed", "other models are unaffected");
@@ -219,7 +213,8 @@ async fn crash_mid_stream_marks_model_failed_and_next_request_restarts_it() {
 
     let (status, _, body) = post(&runner.openai_url("/v1/chat/completions"), json!({"model": id, "stream": true})).await;
     assert_eq!(status, 200);
-    assert!(body.contains("\"error\"") && !body.contains("[DONE]"), "{body}");
+    assert!(body.contains("\"error\""), "no error event: {body}");
+    assert!(!body.contains("[DONE]"), "a fabricated end of stream: {body}");
 
     let mut state = String::new();
     for _ in 0..150 {

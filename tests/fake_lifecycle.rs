@@ -18,7 +18,7 @@ fn model_file(dir: &TempDir) -> std::path::PathBuf {
     path
 }
 
-/// A runtime script that reads the fake's settings from `env_file` at every start, so a test can
+/// Writes a runtime script that reads the fake's settings from `env_file` at every start, so a test can
 /// change them between starts without restarting llama-runner.
 fn configurable_runtime(dir: &TempDir, env_file: &std::path::Path) -> std::path::PathBuf {
     let script = dir.path().join("runtime.sh");
@@ -85,7 +85,8 @@ async fn slow_load_past_health_timeout_fails_then_next_start_succeeds() {
     let (status, body) = chat(&runner, &id).await;
     let elapsed = started.elapsed();
     assert_eq!(status, 503, "{body}");
-    assert!(elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(6), "took {elapsed:?}");
+    assert!(elapsed >= Duration::from_secs(2), "failed before the timeout, after {elapsed:?}");
+    assert!(elapsed < Duration::from_secs(6), "took {elapsed:?}");
     let message = body["error"]["message"].as_str().unwrap();
     assert!(message.contains("healthCheckTimeout"), "{message}");
     assert!(

@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use support::processes::{pids_with_argument, wait_until};
 use support::runner::{Runner, config_with, model_entry};
-use support::{TempDir, fake_llama_server, unique_id};
+use support::{TempDir, fake_llama_server, request_log_lines, unique_id};
 
 fn fake_runner(id: &str, dir: &TempDir, environment: &[(&str, String)]) -> Runner {
     let model_file = dir.path().join("model.gguf");
@@ -29,14 +29,6 @@ fn raw_post(port: u16, path: &str, body: &Value) -> std::net::TcpStream {
     )
     .unwrap();
     socket
-}
-
-fn request_log_lines(path: &std::path::Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect()
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ pub struct ModelStatus {
     pub pid: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
-    /// Why the last start failed or the process last crashed.
+    /// Reason of the last failed start or the last crash.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
 }

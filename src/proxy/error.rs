@@ -1,6 +1,6 @@
 use crate::pool::AcquireError;
 
-/// Everything that can go wrong between a client's request and the upstream's answer, before
+/// Everything that can go wrong between a client's request and the upstream's response, before
 /// the dialect renders it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProxyError {
@@ -50,7 +50,7 @@ impl ProxyError {
         }
     }
 
-    /// A stable machine-readable code, as OpenAI's `error.code`.
+    /// Returns a stable machine-readable code, used as OpenAI's `error.code`.
     pub fn code(&self) -> &'static str {
         match self {
             ProxyError::InvalidJson(_) => "invalid_json",

@@ -20,11 +20,11 @@ use crate::telemetry::RequestRecorder;
 /// through unbuffered and keeps the lease until it ends.
 ///
 /// The upstream's outcome is recorded on the lease's circuit breaker permit: refused
-/// connections, 5xx answers, resets and timeouts count as failures, a complete 2xx or 3xx answer
-/// as a success, and 4xx answers or a client that leaves count neither way.
+/// connections, 5xx responses, resets and timeouts count as failures, a complete 2xx or 3xx response
+/// as a success, and 4xx responses or a client that leaves count neither way.
 ///
 /// Inside a [`crate::telemetry::RequestScope`] the exchange is also recorded: its status,
-/// timing and the token figures of the answer's `timings`, read without delaying any chunk.
+/// timing and the token figures of the response's `timings`, read without delaying any chunk.
 pub async fn forward(
     client: &UpstreamClient,
     mut lease: Lease,
@@ -70,11 +70,11 @@ pub async fn forward(
         recorder.response_started(parts.status.as_u16(), is_event_stream(&parts.headers));
     }
     if parts.status.is_server_error() {
-        lease.fail(FailureKind::UpstreamStatus(parts.status.as_u16()), format!("llama-server answered {}", parts.status));
+        lease.fail(FailureKind::UpstreamStatus(parts.status.as_u16()), format!("llama-server returned {}", parts.status));
     }
 
     // With a first-byte timeout the first body frame must arrive before the client gets the
-    // status line, so that a timeout can still be answered with 504.
+    // status line, so that a timeout can still get a 504.
     let mut first_frame = None;
     if let Some(deadline) = first_byte_deadline {
         match until(Some(deadline), upstream_body.frame()).await {
@@ -131,7 +131,8 @@ fn earliest(first: Option<Instant>, second: Option<Instant>) -> Option<Instant> 
     }
 }
 
-/// Which timeout fired at `now`, with its limit: the total one once its deadline has passed.
+/// Returns the timeout that fired at `now`, with its limit: the total one once its deadline has
+/// passed.
 fn fired_timeout(
     now: Instant,
     total_deadline: Option<Instant>,

@@ -13,7 +13,7 @@ use crate::telemetry::RequestRecorder;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// How an upstream failure in the middle of a response reaches the client.
+/// The way an upstream failure in the middle of a response reaches the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FailureStyle {
     /// The connection is cut: the client sees an incomplete response.
@@ -49,7 +49,7 @@ impl StreamTimers {
         }
     }
 
-    /// The timeout that fired, if any, with its limit in seconds.
+    /// Returns the timeout that fired, if any, with its limit in seconds.
     fn poll_fired(&mut self, context: &mut Context<'_>) -> Option<(&'static str, u64)> {
         if let Some(timer) = self.total_timer.as_mut()
             && timer.as_mut().poll(context).is_ready()

@@ -8,7 +8,7 @@ use http::header::CONTENT_TYPE;
 
 use super::error::ProxyError;
 
-/// Longest time spent reading and discarding the rest of an oversized body.
+/// Maximum time spent reading and discarding the rest of an oversized body.
 const DISCARD_TIME_LIMIT: Duration = Duration::from_secs(2);
 
 /// Reads a JSON request body of at most `limit` bytes.
@@ -17,7 +17,7 @@ const DISCARD_TIME_LIMIT: Duration = Duration::from_secs(2);
 /// reads such bodies as JSON too. `text/plain` is rejected as a bad request (400) and any other
 /// non-JSON type as unsupported (415), both before the body is read.
 /// The rest of an oversized body is read and discarded for a short while, so that the client
-/// gets to read the 413 answer instead of a broken pipe.
+/// gets to read the 413 response instead of a broken pipe.
 pub async fn read_json_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ProxyError> {
     check_content_type(headers)?;
     read_any_body(body, limit).await

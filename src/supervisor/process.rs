@@ -19,13 +19,13 @@ use super::readiness::wait_until_healthy;
 use super::termination::terminate_group;
 use crate::config::ModelSpec;
 
-/// Longest output line kept, in bytes; the rest of a longer line is dropped.
+/// Maximum output line kept, in bytes. The rest of a longer line is dropped.
 const MAX_LINE_BYTES: usize = 16 * 1024;
 
 /// Output lines quoted in a start failure.
 const FAILURE_TAIL_LINES: usize = 20;
 
-/// How a model process ended.
+/// The end of a model process: its exit status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProcessExit {
     /// "exit code 1", "killed by signal 9 (SIGKILL)", or why waiting failed.
@@ -44,7 +44,7 @@ pub struct ModelProcess {
 }
 
 impl ModelProcess {
-    /// Starts the model's process on `port` and waits until `GET /health` answers 200.
+    /// Starts the model's process on `port` and waits until `GET /health` returns 200.
     ///
     /// Fails as soon as the process exits, after `health_timeout`, or when `cancel` fires; in
     /// each case the whole process group is gone when this returns.
@@ -148,7 +148,7 @@ impl ModelProcess {
         })
     }
 
-    /// The exit, once the process has exited.
+    /// Returns the exit, once the process has exited.
     pub fn exit(&self) -> Option<ProcessExit> {
         self.exit.borrow().clone()
     }
@@ -162,7 +162,7 @@ impl ModelProcess {
         }
     }
 
-    /// The last lines of output, joined for an error message.
+    /// Returns the last lines of output, joined for an error message.
     pub fn last_lines(&self) -> String {
         self.logs.tail(FAILURE_TAIL_LINES).join("\n")
     }
@@ -186,7 +186,7 @@ fn unknown_exit() -> ProcessExit {
     }
 }
 
-/// Longest wait, after the process exits, for its last output lines to be read. A descendant
+/// Maximum wait, after the process exits, for its last output lines to be read. A descendant
 /// that keeps the pipes open would otherwise hold the exit report back indefinitely.
 const OUTPUT_DRAIN_LIMIT: Duration = Duration::from_millis(500);
 

@@ -10,11 +10,11 @@ use tokio::time::Instant;
 use super::error::StartError;
 use super::process::ProcessExit;
 
-/// llama-server answers `/health` with 503 while it loads; poll often so the first request is
-/// forwarded soon after it turns 200.
+/// llama-server returns 503 on `/health` while it loads, so polling often forwards the first
+/// request soon after it turns 200.
 const POLL_INTERVAL: Duration = Duration::from_millis(25);
 
-/// Longest a single health request may take before it counts as "not ready yet".
+/// Maximum time a single health request may take before it counts as "not ready yet".
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub(crate) enum ReadinessFailure {
@@ -34,7 +34,7 @@ impl ReadinessFailure {
     }
 }
 
-/// Polls `GET http://127.0.0.1:{port}/health` until it answers 200, the process exits, or
+/// Polls `GET http://127.0.0.1:{port}/health` until it returns 200, the process exits, or
 /// `timeout` passes.
 pub(crate) async fn wait_until_healthy(
     port: u16,

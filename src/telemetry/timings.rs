@@ -92,7 +92,7 @@ impl TimingsScanner {
         last_timings(&self.tail_text())
     }
 
-    /// The figures of the reply: from `timings` when llama-server sent them, else the token
+    /// Returns the figures of the reply: from `timings` when llama-server sent them, else the token
     /// counts of the Anthropic or Responses `usage` object (`input_tokens`, `output_tokens`),
     /// which carry no speeds.
     pub fn figures(&self) -> Option<TokenFigures> {

@@ -93,3 +93,12 @@ pub fn unique_id(label: &str) -> String {
     let index = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     format!("{label}-{}-{index}", std::process::id())
 }
+
+/// The JSON lines the fake llama-server appended to its `FAKE_REQUEST_LOG` file.
+pub fn request_log_lines(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect()
+}
