@@ -368,7 +368,12 @@ fn serve_starts_when_a_runtime_is_missing() {
     });
 
     let runner = Runner::start(config);
+    // The port accepts connections before the log reader has caught up with the warnings.
+    let logged = support::processes::wait_until(std::time::Duration::from_secs(5), || {
+        runner.output_text().contains("models.A.llama_cpp_runtime")
+    });
     let output = runner.output_text();
+    assert!(logged, "no warning for the missing runtime: {output}");
     assert!(output.contains("executable not found"), "{output}");
     assert!(output.contains("models.A.llama_cpp_runtime"), "{output}");
 }
